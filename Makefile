@@ -1,0 +1,29 @@
+# neetbox-protocol: schema/ -> codegen.py -> generated/ -> tests/
+# `make generate` and `make test` each create the virtualenv when it is missing.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: generate check test dropin clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+generate: $(STAMP)  ## regenerate generated/ from schema/
+	$(PY) codegen.py
+
+check: $(STAMP)  ## fail when generated/ is stale or a schema is invalid
+	$(PY) codegen.py --check
+
+test: check  ## drift check, then the test suite
+	$(PY) -m pytest
+
+dropin: $(STAMP)  ## the real neetbox 0.6.0 with neetbox._protocol swapped for generated/
+	../shared/tools/dropin/setup.sh
+	CANDIDATE=generated DROPIN_QUIRKS=info ../shared/tools/dropin/run.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info

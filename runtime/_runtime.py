@@ -1,0 +1,407 @@
+"""The hand-written runtime of neetbox_protocol: the behaviour JSON Schema cannot express.
+
+codegen.py copies this file into the generated package as ``neetbox_protocol/_runtime.py``;
+edit it here, never there. Everything else in the package is generated from ``schema/``.
+
+What lives here, and only here:
+
+* ``ProtocolError`` -- the one exception every bad input raises (a ``ValueError``), with the
+  field path of each problem;
+* ``get_timestamp`` and ``NonFiniteFloat`` -- the value types the schemas point at
+  (``x-default-factory``, ``x-python-import``);
+* ``EnvelopeBase`` -- the base class of the generated ``EventMsg``: the original module's API
+  (positional and keyword construction, ``json``, ``dumps``, ``loads``, ``merge``) on top of
+  the generated pydantic fields, plus the typed-event dispatch;
+* ``payload_type`` -- turns a generated payload model into the dict-valued validator a typed
+  event stores (neetbox's server json.dumps()es payloads and stores them in sqlite, so a payload
+  must stay a plain ``dict``; ``EventMsg.typed_payload`` gives the model view).
+"""
+
+from __future__ import annotations
+
+import enum
+import numbers
+import re
+import types
+import typing
+from collections.abc import Mapping
+from datetime import datetime as _datetime
+from functools import lru_cache
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+import pydantic_core
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from typing_extensions import NotRequired, TypeAliasType, TypedDict
+
+from .constants import DATETIME_FORMAT
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MAX_DEPTH",
+    "EnvelopeBase",
+    "NonFiniteFloat",
+    "ProtocolError",
+    "get_timestamp",
+    "payload_type",
+]
+
+#: Largest message ``loads`` accepts by default, in bytes (characters for a ``str``).
+#: Pass ``max_bytes=`` to ``loads`` to change it per call.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+
+#: Deepest nesting of arrays/objects accepted in a message built from Python objects
+#: (JSON text is limited by the parser to the same order of magnitude).
+MAX_DEPTH = 128
+
+
+def get_timestamp(datetime: _datetime | None = None) -> str:
+    """Format ``datetime`` (default: now, local time) with ``DATETIME_FORMAT``."""
+    return (datetime or _datetime.now()).strftime(DATETIME_FORMAT)
+
+
+#: A non-finite float as the strict-JSON string token ("NaN", "Infinity", "-Infinity"),
+#: validated back into the float.
+NonFiniteFloat = Annotated[Literal["NaN", "Infinity", "-Infinity"], AfterValidator(float)]
+
+
+class ProtocolError(ValueError):
+    """Raised for every message that does not follow the protocol.
+
+    ``str(err)`` names each problem by its field path, e.g. ``eventId: Input should be a valid
+    integer``; ``err.errors`` is a list of ``{"path": "payload.x", "message": ..., "type": ...}``.
+    """
+
+    def __init__(self, errors: list[dict[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['path'] or '<message>'}: {e['message']}" for e in errors))
+
+    @classmethod
+    def at(cls, path: str, message: str, type_: str = "value_error") -> ProtocolError:
+        return cls([{"path": path, "message": message, "type": type_}])
+
+    @classmethod
+    def from_validation_error(cls, exc: ValidationError) -> ProtocolError:
+        """One entry per field path; alternatives of a union are joined with " or ". Errors of
+        the generic reply shape are left out when the event's own shape also failed."""
+        raw = exc.errors(include_url=False)
+        own = [e for e in raw if not _in_reply_branch(e["loc"])]
+        by_path: dict[str, list[dict]] = {}
+        for err in own or raw:
+            by_path.setdefault(_format_loc(err["loc"]), []).append(err)
+        errors = []
+        for path, errs in by_path.items():
+            messages = list(dict.fromkeys(e["msg"] for e in errs))
+            errors.append({"path": path, "message": " or ".join(messages), "type": errs[0]["type"]})
+        return cls(errors)
+
+
+def _in_reply_branch(loc: tuple) -> bool:
+    return any(isinstance(i, str) and i.startswith("union[ResultReply") for i in loc)
+
+
+_SCHEMA_LABEL = re.compile(r"^(union|tagged-union|function-\w+|constrained-\w+|literal|list|dict|nullable|typed-dict)(\[.*\])?$")
+_TYPE_LABELS = frozenset({"int", "float", "str", "bool", "none", "bytes"})
+
+
+def _format_loc(loc: tuple) -> str:
+    """('payload', 'union[...]', 'ScalarPoint', 'x', 'union[...]', 'int') -> 'payload.x': drop
+    pydantic's labels of union branches and schema kinds, keep wire keys and list indexes."""
+    parts: list[str] = []
+    after_union = False
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+            after_union = False
+            continue
+        if _SCHEMA_LABEL.match(item) or item in _BRANCH_LABELS or (after_union and item in _TYPE_LABELS):
+            after_union = item.startswith(("union", "tagged-union"))
+            continue
+        after_union = False
+        parts.append(("." if parts else "") + item)
+    return "".join(parts)
+
+
+_BRANCH_LABELS: set[str] = set()  # typed-dict / event class names, filled by payload_type / register
+_KNOWN_KEYS: set[str] = set()  # envelope field names and wire keys, filled by _register_events
+
+
+# ----------------------------------------------------------------------------- Python values
+
+_ORIGINAL_ORDER = (  # the original dataclass's field order: positional arguments follow it
+    "project_id", "run_id", "event_type", "series", "payload",
+    "event_id", "identity_type", "timestamp", "history_len", "id",
+)  # fmt: skip
+
+
+def _jsonable(value: Any, path: str, depth: int = 0) -> Any:
+    """Turn a Python value into plain JSON data, as neetbox 0.6.0's ``json.dumps(default=str)``
+    did, with one fix: numbers that are not ``int``/``float`` (numpy scalars, Fraction) become
+    JSON numbers instead of strings. Tuples become arrays, Enums their value, anything else
+    JSON has no type for is written with ``str()`` (an exception becomes its message)."""
+    t = type(value)
+    if t is str or t is int or t is float or t is bool or value is None:
+        return value
+    if depth >= MAX_DEPTH:
+        raise ProtocolError.at(path, f"nested deeper than {MAX_DEPTH} levels", "too_deep")
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            key = _json_key(k, path)
+            out[key] = _jsonable(v, f"{path}.{key}" if path else key, depth + 1)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
+    if isinstance(value, enum.Enum):
+        return _jsonable(value.value, path, depth + 1)
+    if isinstance(value, (str, bool)):
+        return str.__str__(value) if isinstance(value, str) else bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        try:  # np.float32(0.1) -> 0.1 (its shortest repr), not 0.10000000149011612
+            return float(str(value))
+        except ValueError:
+            return float(value)
+    if isinstance(value, BaseModel):
+        return pydantic_core.from_json(value.model_dump_json(by_alias=True))
+    tolist = getattr(value, "tolist", None)  # numpy arrays and numpy bools
+    if callable(tolist):
+        return _jsonable(tolist(), path, depth + 1)
+    if isinstance(value, (set, frozenset)):
+        return [_jsonable(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
+    return str(value)
+
+
+def _json_key(key: Any, path: str) -> str:
+    """Object keys as json.dumps writes them."""
+    if isinstance(key, str):
+        return str.__str__(key)
+    if key is True or key is False or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    if isinstance(key, (int, float)):
+        return repr(float(key)) if isinstance(key, float) else str(int(key))
+    raise ProtocolError.at(path, f"object key {key!r} is not a string", "key_type")
+
+
+# ----------------------------------------------------------------------------- payload dicts
+
+
+def payload_type(tp: Any) -> Any:
+    """The dict-valued twin of a generated payload type: every BaseModel inside ``tp`` becomes a
+    TypedDict with the same (wire-named) keys, constraints and extra-key policy, so pydantic
+    validates a payload in one pass and hands back plain dicts and lists."""
+    return _dictify(tp)
+
+
+def _dictify(tp: Any) -> Any:
+    if isinstance(tp, TypeAliasType):
+        return _dictify(tp.__value__)
+    origin = typing.get_origin(tp)
+    if origin is Annotated:
+        base, *meta = typing.get_args(tp)
+        return Annotated[(_dictify(base), *meta)]
+    if origin is Union or origin is types.UnionType:
+        return Union[tuple(_dictify(a) for a in typing.get_args(tp))]
+    if origin is list:
+        return list[_dictify(typing.get_args(tp)[0])]
+    if origin is dict:
+        k, v = typing.get_args(tp)
+        return dict[k, _dictify(v)]
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return _typed_dict_of(tp)
+    return tp
+
+
+@lru_cache(maxsize=None)
+def _typed_dict_of(model: type[BaseModel]) -> Any:
+    fields = {}
+    for name, info in model.model_fields.items():
+        ann = _dictify(_drop_missing(info.annotation))
+        if info.metadata:
+            ann = Annotated[(ann, *info.metadata)]
+        fields[info.alias or name] = ann if info.is_required() else NotRequired[ann]
+    td = TypedDict(model.__name__, fields)  # type: ignore[operator]
+    extra = model.model_config.get("extra") or "ignore"
+    td.__pydantic_config__ = ConfigDict(extra=extra, ser_json_inf_nan="strings")  # type: ignore[attr-defined]
+    _BRANCH_LABELS.add(model.__name__)
+    return td
+
+
+def _drop_missing(tp: Any) -> Any:
+    """``X | MISSING`` (an optional field without default) -> ``X``."""
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) in (Union, types.UnionType) and any(_is_missing(a) for a in args):
+        kept = tuple(a for a in args if not _is_missing(a))
+        return kept[0] if len(kept) == 1 else Union[kept]
+    return tp
+
+
+def _is_missing(obj: Any) -> bool:
+    return type(obj).__name__ in ("Sentinel", "MissingSentinel") and repr(obj) == "MISSING"
+
+
+# ----------------------------------------------------------------------------- the envelope
+
+
+class EnvelopeBase(BaseModel):
+    """Base class of the generated ``EventMsg``: the API of neetbox's original ``EventMsg``."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        validate_assignment=True,
+        ser_json_inf_nan="strings",
+        regex_engine="rust-regex",
+    )
+
+    # filled by the generated events module: event type -> typed subclass, and the generated
+    # payload model of each typed subclass
+    _event_classes: ClassVar[dict[str, type[EnvelopeBase]]] = {}
+    _payload_model: ClassVar[Any] = None
+    _known_adapter: ClassVar[TypeAdapter | None] = None
+
+    # -- construction ------------------------------------------------------------------------
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> EnvelopeBase:
+        # EventMsg(event_type="scalar", ...) builds the typed ScalarEvent (still an EventMsg)
+        if cls._payload_model is None and (args or kwargs):
+            event_type = args[2] if len(args) > 2 else kwargs.get("event_type", kwargs.get("eventType"))
+            sub = cls._event_classes.get(event_type) if isinstance(event_type, str) else None
+            if sub is not None and issubclass(sub, cls):
+                return super().__new__(sub)
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if len(args) > len(_ORIGINAL_ORDER):
+            raise TypeError(f"EventMsg takes at most {len(_ORIGINAL_ORDER)} positional arguments")
+        for name, value in zip(_ORIGINAL_ORDER, args):
+            if name in kwargs:
+                raise TypeError(f"EventMsg got multiple values for argument '{name}'")
+            kwargs[name] = value
+        fields = type(self).model_fields
+        missing = [n for n in _ORIGINAL_ORDER[:3] if n not in kwargs and fields[n].alias not in kwargs]
+        if missing:
+            raise TypeError(f"EventMsg missing required argument(s): {', '.join(map(repr, missing))}")
+        data = _prepare_python(kwargs)
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ProtocolError.from_validation_error(exc) from None
+
+    # validation (loads) must not go through this __init__: pydantic calls a model's own
+    # __init__ from its validator unless the method carries this marker
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "payload" or name not in type(self).model_fields:
+            value = _jsonable(value, name)
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as exc:
+            raise ProtocolError.from_validation_error(exc) from None
+
+    # -- the original API ----------------------------------------------------------------------
+
+    @property
+    def json(self) -> dict[str, Any]:  # type: ignore[override]  # BaseModel.json() is deprecated
+        """The wire form as a new dict: the ten envelope keys in neetbox's order, then any keys
+        this version does not know. Values are JSON data exactly as ``dumps`` writes them
+        (non-finite floats as "NaN"/"Infinity"/"-Infinity"), so ``json.dumps(msg.json)`` is
+        strict JSON too."""
+        return pydantic_core.from_json(self.__pydantic_serializer__.to_json(self, by_alias=True))
+
+    def dumps(self) -> str:
+        """The message as RFC 8259 JSON text (compact, UTF-8; see the README's encoding notes)."""
+        return self.__pydantic_serializer__.to_json(self, by_alias=True).decode()
+
+    @classmethod
+    def loads(
+        cls, src: str | bytes | bytearray | Mapping[str, Any], *, strict: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> EnvelopeBase:
+        """Parse and validate one message (JSON text, UTF-8 bytes, or a dict).
+
+        Missing keys take their defaults (the web UI sends only some). A known event type gives
+        its typed subclass (``ScalarEvent``...); an unknown one gives a plain ``EventMsg``
+        unless ``strict=True``. Bad input raises ``ProtocolError``."""
+        if isinstance(src, (bytes, bytearray, memoryview, str)):
+            if len(src) > max_bytes:
+                raise ProtocolError.at("", f"message is {len(src)} bytes, over the limit of {max_bytes}", "too_large")
+            if isinstance(src, memoryview):
+                src = src.tobytes()
+            validate = "validate_json"
+        elif isinstance(src, Mapping):
+            if not isinstance(src.get("eventType", ""), str):
+                raise ProtocolError.at("eventType", "Input should be a valid string", "string_type")
+            src = _prepare_python(src)
+            validate = "validate_python"
+        else:
+            raise ProtocolError.at("", f"message must be JSON text, bytes or a dict, not {type(src).__name__}", "message_type")
+        if cls._payload_model is not None or cls._known_adapter is None:  # a typed class: itself
+            try:
+                return getattr(cls.__pydantic_validator__, validate)(src)
+            except ValidationError as exc:
+                raise ProtocolError.from_validation_error(exc) from None
+        try:
+            return getattr(cls._known_adapter.validator, validate)(src)
+        except ValidationError as exc:
+            if strict or not _only_unknown_tag(exc):
+                raise ProtocolError.from_validation_error(exc) from None
+        try:  # an event type this version does not know: the untyped envelope
+            return getattr(cls.__pydantic_validator__, validate)(src)
+        except ValidationError as exc:
+            raise ProtocolError.from_validation_error(exc) from None
+
+    @classmethod
+    def merge(cls, x: EnvelopeBase | Mapping[str, Any], y: EnvelopeBase | Mapping[str, Any]) -> EnvelopeBase:
+        """A new message: ``x`` with every key ``y`` carries replaced (a message carries all its
+        keys). Neither argument is changed; the result is validated like ``loads``."""
+        merged = dict(x.json if isinstance(x, EnvelopeBase) else _check_mapping(x, "x"))
+        merged.update(y.json if isinstance(y, EnvelopeBase) else _check_mapping(y, "y"))
+        return cls.loads(merged)
+
+    @property
+    def typed_payload(self) -> Any:
+        """The payload as the generated pydantic model of its event type (e.g. ``ScalarPoint``
+        with ``.x`` and ``.y``); the raw value for an untyped event."""
+        model = type(self)._payload_model
+        if model is None:
+            return self.payload
+        return TypeAdapter(model).validate_python(self.payload)
+
+    @classmethod
+    def _register_events(cls, classes: dict[str, type[EnvelopeBase]]) -> None:
+        cls._event_classes = dict(classes)
+        _BRANCH_LABELS.update(classes)
+        _KNOWN_KEYS.update(cls.model_fields)
+        _KNOWN_KEYS.update(f.alias for f in cls.model_fields.values() if f.alias)
+        union = Union[tuple(classes.values())]
+        cls._known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])
+
+
+def _check_mapping(value: Any, name: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ProtocolError.at("", f"merge: {name} must be an EventMsg or a dict, not {type(value).__name__}", "message_type")
+    return value
+
+
+def _only_unknown_tag(exc: ValidationError) -> bool:
+    errors = exc.errors(include_url=False)
+    return len(errors) == 1 and errors[0]["type"] == "union_tag_invalid"
+
+
+def _prepare_python(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Python input: payload and unknown keys made JSON data (see ``_jsonable``)."""
+    out = {}
+    known = _KNOWN_KEYS
+    for key, value in data.items():
+        if not isinstance(key, str):
+            raise ProtocolError.at("", f"message key {key!r} is not a string", "key_type")
+        if key == "payload" or key not in known:
+            value = _jsonable(value, key)
+        out[key] = value
+    return out
+
+
