@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: generate check test dropin clean
+.PHONY: generate check test compat baseline dropin clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ check: $(STAMP)  ## fail when generated/ is stale or a schema is invalid
 
 test: check  ## drift check, then the test suite
 	$(PY) -m pytest
+
+compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol-version bump
+	$(PY) compat.py check
+
+baseline: $(STAMP)  ## record schema/ as schema/baselines/<x-protocol-version>/ (--force to overwrite)
+	$(PY) compat.py record
 
 dropin: $(STAMP)  ## the real neetbox 0.6.0 with neetbox._protocol swapped for generated/
 	../shared/tools/dropin/setup.sh

@@ -207,7 +207,7 @@ def compare(expected: Path, actual: Path) -> list[str]:
     for rel in sorted(a_files & b_files):
         if not filecmp.cmp(expected / rel, actual / rel, shallow=False):
             diff = list(difflib.unified_diff((actual / rel).read_text().splitlines(), (expected / rel).read_text().splitlines(),
-                                             f"generated/{rel}", f"fresh/{rel}", lineterm="", n=1))  # fmt: skip
+                                             f"generated/{PACKAGE}/{rel}", f"fresh/{rel}", lineterm="", n=1))  # fmt: skip
             report.append(f"stale: {rel} ({sum(1 for d in diff if d[:1] in '+-') - 2} changed lines)")
             report.extend("    " + d for d in diff[:12])
     return report
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp))
-        report = compare(Path(tmp), args.out)
+        report = compare(Path(tmp) / PACKAGE, args.out / PACKAGE)
     if report:
         print("codegen --check: generated/ is stale; run `make generate` and commit the result", file=sys.stderr)
         print("\n".join(report), file=sys.stderr)

@@ -88,6 +88,10 @@ class ProtocolError(ValueError):
         own = [e for e in raw if not _in_reply_branch(e["loc"])]
         by_path: dict[str, list[dict]] = {}
         for err in own or raw:
+            if err["type"] == "union_tag_not_found":
+                err = {**err, "loc": ("eventType",), "msg": "Field required"}
+            elif err["type"] == "union_tag_invalid":
+                err = {**err, "loc": ("eventType",), "msg": f"unknown event type {err['ctx']['tag']!r} (strict mode)"}
             by_path.setdefault(_format_loc(err["loc"]), []).append(err)
         errors = []
         for path, errs in by_path.items():
@@ -118,12 +122,13 @@ def _format_loc(loc: tuple) -> str:
             after_union = item.startswith(("union", "tagged-union"))
             continue
         after_union = False
-        parts.append(("." if parts else "") + item)
+        parts.append(("." if parts else "") + (item if parts else _WIRE_NAMES.get(item, item)))
     return "".join(parts)
 
 
 _BRANCH_LABELS: set[str] = set()  # typed-dict / event class names, filled by payload_type / register
 _KNOWN_KEYS: set[str] = set()  # envelope field names and wire keys, filled by _register_events
+_WIRE_NAMES: dict[str, str] = {}  # envelope field name -> wire key (event_id -> eventId)
 
 
 # ----------------------------------------------------------------------------- Python values
@@ -378,6 +383,7 @@ class EnvelopeBase(BaseModel):
         _BRANCH_LABELS.update(classes)
         _KNOWN_KEYS.update(cls.model_fields)
         _KNOWN_KEYS.update(f.alias for f in cls.model_fields.values() if f.alias)
+        _WIRE_NAMES.update({n: f.alias for n, f in cls.model_fields.items() if f.alias})
         union = Union[tuple(classes.values())]
         cls._known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])
 

@@ -1,0 +1,55 @@
+"""Hypothesis strategies derived from schema/ with hypothesis-jsonschema: a JSON message of each
+known event type, generated from the envelope schema combined with that event's branch of
+message.schema.json (refs inlined, since hypothesis-jsonschema resolves no cross-file refs)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from hypothesis import strategies as st
+from hypothesis_jsonschema import from_schema
+from support import SCHEMA_DIR, registry
+
+DROP = {"$id", "$schema", "$defs", "title", "description", "examples", "default"}
+
+
+def inline(node, resolver):
+    if isinstance(node, list):
+        return [inline(n, resolver) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        resolved = resolver.lookup(node["$ref"])
+        target = inline(resolved.contents, resolved.resolver)
+        rest = {k: inline(v, resolver) for k, v in node.items() if k != "$ref" and k not in DROP and not k.startswith("x-")}
+        return {"allOf": [target, rest]} if rest else target
+    out = {}
+    for k, v in node.items():
+        if k == "properties":  # a map of property names: keep every name
+            out[k] = {name: inline(sub, resolver) for name, sub in v.items()}
+        elif k not in DROP and not k.startswith("x-"):
+            out[k] = inline(v, resolver)
+    return out
+
+
+def _load(rel):
+    return json.loads((SCHEMA_DIR / rel).read_text())
+
+
+@lru_cache(maxsize=None)
+def message_schema(event_type: str) -> dict:
+    message = _load("message.schema.json")
+    resolver = registry().resolver(base_uri=message["$id"])
+    branch = message["$defs"][event_type.capitalize() + "Event"]
+    envelope = inline({"$ref": "envelope.schema.json"}, resolver)
+    return {"allOf": [envelope, inline(branch, resolver)]}
+
+
+EVENT_TYPES = [b["const"] for b in _load("event-type.schema.json")["anyOf"]]
+
+
+def messages(event_type: str | None = None) -> st.SearchStrategy[dict]:
+    if event_type is None:
+        return st.sampled_from(EVENT_TYPES).flatmap(messages)
+    return from_schema(message_schema(event_type))
