@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 import pydantic_core
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import MISSING, AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypeAliasType, TypedDict
 
 from .constants import DATETIME_FORMAT
@@ -236,14 +236,10 @@ def _typed_dict_of(model: type[BaseModel]) -> Any:
 def _drop_missing(tp: Any) -> Any:
     """``X | MISSING`` (an optional field without default) -> ``X``."""
     args = typing.get_args(tp)
-    if typing.get_origin(tp) in (Union, types.UnionType) and any(_is_missing(a) for a in args):
-        kept = tuple(a for a in args if not _is_missing(a))
+    if typing.get_origin(tp) in (Union, types.UnionType) and any(a is MISSING for a in args):
+        kept = tuple(a for a in args if a is not MISSING)
         return kept[0] if len(kept) == 1 else Union[kept]
     return tp
-
-
-def _is_missing(obj: Any) -> bool:
-    return type(obj).__name__ in ("Sentinel", "MissingSentinel") and repr(obj) == "MISSING"
 
 
 # ----------------------------------------------------------------------------- the envelope
@@ -375,17 +371,22 @@ class EnvelopeBase(BaseModel):
         model = type(self)._payload_model
         if model is None:
             return self.payload
-        return TypeAdapter(model).validate_python(self.payload)
+        return _adapter(model).validate_python(self.payload)
 
     @classmethod
     def _register_events(cls, classes: dict[str, type[EnvelopeBase]]) -> None:
         cls._event_classes = dict(classes)
         _BRANCH_LABELS.update(classes)
-        _KNOWN_KEYS.update(cls.model_fields)
-        _KNOWN_KEYS.update(f.alias for f in cls.model_fields.values() if f.alias)
         _WIRE_NAMES.update({n: f.alias for n, f in cls.model_fields.items() if f.alias})
+        _KNOWN_KEYS.update(cls.model_fields, _WIRE_NAMES.values())
         union = Union[tuple(classes.values())]
         cls._known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])
+
+
+@lru_cache(maxsize=None)
+def _adapter(tp: Any) -> TypeAdapter:
+    """One TypeAdapter per payload model: building one costs far more than validating with it."""
+    return TypeAdapter(tp)
 
 
 def _check_mapping(value: Any, name: str) -> Mapping[str, Any]:
