@@ -7,7 +7,7 @@ What lives here, and only here:
 
 * ``ProtocolError`` -- the one exception every bad input raises (a ``ValueError``), with the
   field path of each problem;
-* ``get_timestamp`` and ``NonFiniteFloat`` -- the value types the schemas point at
+* ``get_timestamp``, ``Integer``, ``Int64`` and ``NonFiniteFloat`` -- the value types the schemas point at
   (``x-default-factory``, ``x-python-import``);
 * ``EnvelopeBase`` -- the base class of the generated ``EventMsg``: the original module's API
   (positional and keyword construction, ``json``, ``dumps``, ``loads``, ``merge``) on top of
@@ -30,7 +30,17 @@ from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 import pydantic_core
-from pydantic import MISSING, AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    MISSING,
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+)
 from typing_extensions import NotRequired, TypeAliasType, TypedDict
 
 from .constants import DATETIME_FORMAT
@@ -39,6 +49,8 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "MAX_DEPTH",
     "EnvelopeBase",
+    "Int64",
+    "Integer",
     "NonFiniteFloat",
     "ProtocolError",
     "get_timestamp",
@@ -62,6 +74,22 @@ def get_timestamp(datetime: _datetime | None = None) -> str:
 #: A non-finite float as the strict-JSON string token ("NaN", "Infinity", "-Infinity"),
 #: validated back into the float.
 NonFiniteFloat = Annotated[Literal["NaN", "Infinity", "-Infinity"], AfterValidator(float)]
+
+
+def _integral_float_to_int(value: Any) -> Any:
+    # JSON Schema's "integer" is any number with a zero fractional part, so ``3.0`` (what
+    # Python's json.dumps writes for a float step) is the integer 3. Everything else is left
+    # for the strict int check (3.5, "3", True are rejected).
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+#: A JSON integer: an int, or an integral float read as the int (``3.0`` -> ``3``).
+Integer = Annotated[StrictInt, BeforeValidator(_integral_float_to_int)]
+
+#: A signed 64-bit Integer (the bounds are the schema's ``minimum``/``maximum``).
+Int64 = Annotated[Integer, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 class ProtocolError(ValueError):

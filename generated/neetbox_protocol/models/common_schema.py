@@ -56,17 +56,6 @@ Local time formatted with DATETIME_FORMAT (`%Y-%m-%dT%H:%M:%S.%f`): always six f
 """
 
 
-Int64 = TypeAliasType(
-    "Int64",
-    Annotated[
-        StrictInt, Field(ge=-9223372036854775808, le=9223372036854775807, title="Int64")
-    ],
-)
-"""
-A signed 64-bit integer.
-"""
-
-
 Number = TypeAliasType(
     "Number", Annotated[StrictInt | StrictFloat | NonFiniteFloat, Field(title="Number")]
 )

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from neetbox_protocol._runtime import EnvelopeBase, get_timestamp
+from neetbox_protocol._runtime import (
+    EnvelopeBase,
+    Int64,
+    get_timestamp,
+)
 from pydantic import ConfigDict, Field, StrictStr
 
-from .common_schema import Identifier, Int64, Timestamp
+from .common_schema import Identifier, Timestamp
 from .identity_type_schema import IdentityType
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from neetbox_protocol._runtime import Integer
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
 
@@ -15,7 +16,7 @@ class HandshakeResult(BaseModel):
         extra="allow",
         validate_by_name=True,
     )
-    result: StrictInt
+    result: Integer
     """200 when the peer joined."""
     reason: StrictStr | MISSING = MISSING
     """e.g. `join success`."""
@@ -28,7 +29,7 @@ class HandshakeError(BaseModel):
         extra="allow",
         validate_by_name=True,
     )
-    error: StrictInt
+    error: Integer
     """404: project id not found; 400: a client with this run id is already connected."""
     reason: StrictStr | MISSING = MISSING
     """e.g. `project id not found`."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from neetbox_protocol._runtime import Integer
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
 from ..common_schema import Number, Reply
@@ -17,7 +18,7 @@ class Cpu(BaseModel):
         extra="allow",
         validate_by_name=True,
     )
-    id: StrictInt
+    id: Integer
     """CPU index."""
     percentage: Number
     """Utilisation in percent."""
@@ -32,13 +33,13 @@ class CpuStat(BaseModel):
         extra="allow",
         validate_by_name=True,
     )
-    ctx_switches: Annotated[StrictInt, Field(alias="ctxSwitches")]
+    ctx_switches: Annotated[Integer, Field(alias="ctxSwitches")]
     """Context switches since boot."""
-    interrupts: StrictInt
+    interrupts: Integer
     """Interrupts since boot."""
-    soft_interrupts: Annotated[StrictInt, Field(alias="softInterrupts")]
+    soft_interrupts: Annotated[Integer, Field(alias="softInterrupts")]
     """Soft interrupts since boot."""
-    syscalls: StrictInt
+    syscalls: Integer
     """System calls since boot (0 on Linux)."""
 
 
@@ -66,7 +67,7 @@ class Gpu(BaseModel):
         extra="allow",
         validate_by_name=True,
     )
-    id: StrictInt
+    id: Integer
     """GPU index."""
     name: StrictStr | MISSING = MISSING
     """Model name."""

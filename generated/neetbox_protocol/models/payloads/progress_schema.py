@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from neetbox_protocol._runtime import Integer
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
 from ..common_schema import Number, Reply
@@ -19,11 +20,11 @@ class ProgressStep(BaseModel):
     )
     name: StrictStr
     """Name of the loop."""
-    step: StrictInt
+    step: Integer
     """1-based step number."""
     current: StrictStr
     """Description of the current item, e.g. `int object`."""
-    total: StrictInt | None
+    total: Integer | None
     """Number of steps, or null when unknown (e.g. an enumerate)."""
     rate: Number
     """Steps per second; -1.0 on the first step."""
