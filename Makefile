@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 generate: $(STAMP)  ## regenerate generated/ from schema/
 	$(PY) codegen.py
 
-check: $(STAMP)  ## fail when generated/ is stale or a schema is invalid
+check: $(STAMP)  ## fail when generated/ is stale, a schema is invalid, or a change breaks old peers
 	$(PY) codegen.py --check
+	$(PY) compat.py check
 
 test: check  ## drift check, then the test suite
 	$(PY) -m pytest

@@ -11,7 +11,8 @@ Steps, in order:
  2. run datamodel-code-generator (version pinned in pyproject.toml) over the envelope, common
     types, identity type and payload schemas -> neetbox_protocol/models/ (pydantic v2);
  3. emit, from templates/, the constants module, the typed event classes and the package's
-    __init__; copy runtime/_runtime.py and the schema files into the package.
+    __init__; copy runtime/*.py (the hand-written runtime) and the schema files into the
+    package, plus schemas/bundle.schema.json: every schema embedded in one file.
 The output is deterministic: no timestamps, sorted inputs, fixed flags.
 """
 
@@ -22,6 +23,7 @@ import difflib
 import filecmp
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +37,7 @@ from jsonschema import Draft202012Validator
 ROOT = Path(__file__).resolve().parent
 SCHEMA_DIR = ROOT / "schema"
 TEMPLATES = ROOT / "templates"
-RUNTIME = ROOT / "runtime" / "_runtime.py"
+RUNTIME = ROOT / "runtime"  # hand-written modules copied into the package as they are
 OUT_DIR = ROOT / "generated"
 PACKAGE = "neetbox_protocol"
 # schemas datamodel-code-generator turns into pydantic models; the others (constants, event
@@ -91,6 +93,31 @@ def load_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
     if problems:
         raise SystemExit("invalid schema:\n  " + "\n  ".join(problems))
     return schemas
+
+
+def protocol_version(schemas: dict[str, dict]) -> str:
+    """x-protocol-version of protocol.schema.json (MAJOR.MINOR.PATCH; compat.py gates changes on it)."""
+    version = schemas.get("protocol.schema.json", {}).get("x-protocol-version")
+    if not isinstance(version, str) or not re.fullmatch(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)", version):
+        raise SystemExit(f"schema/protocol.schema.json: x-protocol-version must be MAJOR.MINOR.PATCH, not {version!r}")
+    return version
+
+
+def bundle(schemas: dict[str, dict], version: str) -> dict:
+    """Every schema in one document (JSON Schema 2020-12 bundling): each is embedded under $defs
+    with its own $id, so every $ref resolves as it does across the separate files."""
+    base = schemas["protocol.schema.json"]["$id"].rsplit("/", 1)[0]
+    embedded = {rel: {k: v for k, v in s.items() if k != "$schema"} for rel, s in sorted(schemas.items())}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{base}/bundle.schema.json",
+        "title": "NeetboxProtocolBundle",
+        "description": (f"Every schema of the neetbox protocol {version} in one file; each keeps its $id, "
+                        "so validate a frame against this document's root (a Message)."),
+        "x-protocol-version": version,
+        "$ref": "protocol.schema.json",
+        "$defs": embedded,
+    }  # fmt: skip
 
 
 def const_branches(schema: dict) -> list[dict]:
@@ -152,6 +179,7 @@ def package_version() -> str:
 
 def generate(out_root: Path, schema_dir: Path = SCHEMA_DIR) -> None:
     schemas = load_schemas(schema_dir)
+    version = protocol_version(schemas)
     pkg = out_root / PACKAGE
     if pkg.exists():
         shutil.rmtree(pkg)
@@ -175,13 +203,14 @@ def generate(out_root: Path, schema_dir: Path = SCHEMA_DIR) -> None:
     context = dict(
         header=HEADER, constants=constants, constant_names=names, events=events,
         identity_members=identity["x-enum-varnames"], package_version=package_version(),
+        protocol_version=version, protocol_doc=schemas["protocol.schema.json"]["description"],
     )  # fmt: skip
     files = {
         "constants.py": render("constants.py.jinja2", **context),
         "events.py": render("events.py.jinja2", **context),
         "__init__.py": render("__init__.py.jinja2", **context),
-        "_runtime.py": HEADER.format(source="runtime/_runtime.py") + "\n" + RUNTIME.read_text(),
         "py.typed": "",
+        **{f.name: HEADER.format(source=f"runtime/{f.name}") + "\n" + f.read_text() for f in sorted(RUNTIME.glob("*.py"))},
     }
     for name, text in files.items():
         (pkg / name).write_text(text, encoding="utf-8")
@@ -191,6 +220,7 @@ def generate(out_root: Path, schema_dir: Path = SCHEMA_DIR) -> None:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (dest / "bundle.schema.json").write_text(json.dumps(bundle(schemas, version), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for junk in [*pkg.rglob("__pycache__"), *pkg.rglob(".ruff_cache")]:
         shutil.rmtree(junk)
 

@@ -18,9 +18,10 @@ True
 # _progress.py); the original module exported them by accident, a drop-in must keep doing so.
 import json
 from dataclasses import dataclass
-from typing import Union
+from typing import Final, Union
 
 from ._runtime import DEFAULT_MAX_BYTES, ProtocolError, get_timestamp
+from ._schemas import BUNDLE, schema, schema_names
 from .constants import *  # noqa: F403  (every name is listed in constants.__all__)
 from .constants import __all__ as _constant_names
 from .events import (
@@ -43,6 +44,9 @@ from .models.identity_type_schema import IdentityType
 
 __version__ = "0.1.0"
 
+PROTOCOL_VERSION: Final = "1.0.0"
+"""The neetbox wire protocol: every frame a peer sends is a Message. `x-protocol-version` is the protocol's semantic version (MAJOR.MINOR.PATCH): MAJOR grows with a change that breaks an old peer, MINOR with a compatible addition, PATCH with a documentation fix. `make compat` checks a change against the last released baseline (schema/baselines/)."""
+
 #: What VERSION / NEETBOX_VERSION are when the neetbox distribution is not installed.
 VERSION_FALLBACK = __version__
 
@@ -55,6 +59,10 @@ __all__ = [
     "get_timestamp",
     "ProtocolError",
     "DEFAULT_MAX_BYTES",
+    "PROTOCOL_VERSION",
+    "schema",
+    "schema_names",
+    "BUNDLE",
     "EVENT_CLASSES",
     "HandshakeEvent",
     "LogEvent",

@@ -5,6 +5,7 @@ test_current_schema_compatible_with_baseline, which gates the real schema/.
 """
 import copy
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -430,9 +431,38 @@ def test_command_line_entry_point(schema_dir):
 def test_current_schema_compatible_with_baseline():
     schema_dir = ROOT / "schema"
     baseline = compat.latest_baseline(schema_dir)
-    if baseline is None:
-        pytest.skip("no baseline under schema/baselines/ yet (record one with `python compat.py record`)")
+    assert baseline is not None, "schema/baselines/ lost the released baseline (`make baseline` records one)"
     old, new = compat.load_schemas(baseline, check=True), compat.load_schemas(schema_dir, check=True)
     changes = compat.compare(old, new)
     ok, messages = compat.gate(compat.protocol_version(old), compat.protocol_version(new), changes)
     assert ok, "\n".join([*(str(c) for c in changes), *messages])
+
+
+def _edit_log_line(schema_dir, edit):
+    path = schema_dir / "payloads" / "log.schema.json"
+    doc = json.loads(path.read_text())
+    edit(doc["$defs"]["LogLine"])
+    path.write_text(json.dumps(doc))
+
+
+def test_real_schema_removing_a_payload_field_fails_naming_pointer_and_rule(tmp_path, capsys):
+    schema_dir = tmp_path / "schema"
+    shutil.copytree(ROOT / "schema", schema_dir)
+
+    def drop_whom(line):
+        del line["properties"]["whom"]
+        line["required"].remove("whom")
+
+    _edit_log_line(schema_dir, drop_whom)
+    assert compat.check(schema_dir) == 1
+    out = capsys.readouterr().out
+    assert "payloads/log.schema.json#/$defs/LogLine/properties/whom FIELD_REMOVED" in out
+
+
+def test_real_schema_adding_an_optional_payload_field_passes(tmp_path, capsys):
+    schema_dir = tmp_path / "schema"
+    shutil.copytree(ROOT / "schema", schema_dir)
+    _edit_log_line(schema_dir, lambda line: line["properties"].update(color={"type": "string"}))
+    assert compat.check(schema_dir) == 0
+    out = capsys.readouterr().out
+    assert "LogLine/properties/color FIELD_ADDED_OPTIONAL" in out
