@@ -1,9 +1,11 @@
-# neetbox-protocol: schema/ -> codegen.py -> generated/ -> tests/
-# `make generate` and `make test` each create the virtualenv when it is missing.
+# neetbox-protocol: schema/ -> codegen.py -> generated/ + docs/protocol.md -> tests/
+# `make generate` and `make test` each create the virtualenv and install the Node tools
+# (`npm ci`, Node 20 or later) when they are missing or out of date.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: generate check test compat baseline dropin clean
 
@@ -12,14 +14,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-generate: $(STAMP)  ## regenerate generated/ from schema/
+$(NODE_STAMP): package.json package-lock.json
+	@node -e 'if (+process.versions.node.split(".")[0] < 20) { console.error("Node.js 20 or later is required, found " + process.version); process.exit(1) }'
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+generate: $(STAMP) $(NODE_STAMP)  ## regenerate generated/ and docs/protocol.md from schema/
 	$(PY) codegen.py
 
-check: $(STAMP)  ## fail when generated/ is stale, a schema is invalid, or a change breaks old peers
+check: $(STAMP) $(NODE_STAMP)  ## fail when generated/ is stale, a schema is invalid, or a change breaks old peers
 	$(PY) codegen.py --check
 	$(PY) compat.py check
 
-test: check  ## drift check, then the test suite
+test: check  ## drift check, then the test suite (Python, tsc, ajv, AsyncAPI parser)
 	$(PY) -m pytest
 
 compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol-version bump
@@ -33,4 +40,4 @@ dropin: $(STAMP)  ## the real neetbox 0.6.0 with neetbox._protocol swapped for g
 	CANDIDATE=generated DROPIN_QUIRKS=info ../shared/tools/dropin/run.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info

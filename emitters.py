@@ -1,0 +1,388 @@
+"""The client-facing artifacts codegen.py derives from schema/, besides the Python package:
+
+- typescript_declarations: generated/typescript/neetbox-protocol.d.ts via json-schema-to-typescript
+  (run by tools/json2ts.mjs, version pinned in package.json / package-lock.json);
+- asyncapi_document: generated/asyncapi.json, an AsyncAPI 3.0 document of the channels and of who
+  sends which event type (protocol.schema.json's `x-channels`, message.schema.json's `x-directions`);
+- the context of docs/protocol.md (templates/protocol.md.jinja2): event types, directions, payload
+  fields, example frames, constants.
+
+Each function takes the loaded schemas ({path relative to schema/: schema}) and returns text or
+data; codegen.py writes the files. All output is deterministic.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import subprocess
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin
+
+ROOT = Path(__file__).resolve().parent
+JSON2TS = ROOT / "tools" / "json2ts.mjs"
+# keywords that give json2ts a type; a schema with none of them (`{}`, `{"not": ...}`) is `unknown`
+TYPE_KEYWORDS = {"type", "$ref", "anyOf", "oneOf", "allOf", "const", "enum", "properties", "items",
+                 "additionalProperties", "patternProperties"}  # fmt: skip
+ANNOTATIONS = {"description", "title", "default", "examples", "$comment", "deprecated", "readOnly", "writeOnly"}
+
+
+# --------------------------------------------------------------------------------------- TypeScript
+
+
+def _type_names(schemas: dict[str, dict]) -> dict[tuple[str, str], str]:
+    """(schema $id, JSON pointer) -> TypeScript type name: a file's title, or a $defs entry's title."""
+    names: dict[tuple[str, str], str] = {}
+    for schema in schemas.values():
+        names[(schema["$id"], "")] = schema["title"]
+        for key, sub in schema.get("$defs", {}).items():
+            names[(schema["$id"], f"/$defs/{key}")] = sub.get("title", key)
+    seen: dict[str, tuple[str, str]] = {}
+    for where, name in names.items():
+        if name in seen:
+            raise SystemExit(f"TypeScript: two schemas are both named {name}: {seen[name]} and {where}")
+        seen[name] = where
+    return names
+
+
+def _localise(node, base: str, names: dict[tuple[str, str], str]):
+    """A copy of node with every $ref pointing at #/$defs/<type name>, const branches untitled
+    (their titles are Python constant names), and $ref-with-constraints made an allOf."""
+    if isinstance(node, list):
+        return [_localise(item, base, names) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("$defs", "$id", "$schema") or key.startswith("x-"):
+            continue  # definitions are hoisted by typescript_input; x-* mean nothing to json2ts
+        if key in ("properties", "patternProperties"):
+            out[key] = {k: _localise(v, base, names) for k, v in value.items()}
+        else:
+            out[key] = _localise(value, base, names)
+    branches = out.get("anyOf", [])
+    if "type" in out and branches and all("const" in b for b in branches):
+        del out["type"]  # `type` beside the const branches would become an intersection
+    if "const" in out and "title" in out:  # EVENT_TYPE_NAME_SCALAR & co: a literal, not a named type
+        out["description"] = f"{out.pop('title')}: {out.get('description', '')}".rstrip(": ")
+    if "$ref" in out:
+        uri, fragment = urldefrag(urljoin(base, out["$ref"]))
+        target = names.get((uri, fragment))
+        if target is None:
+            raise SystemExit(f"TypeScript: cannot name the target of $ref {out['$ref']} in {base}")
+        ref = {"$ref": f"#/$defs/{target}"}
+        rest = {k: v for k, v in out.items() if k != "$ref"}
+        if set(rest) - ANNOTATIONS:  # the $ref and the other keywords both apply: an intersection
+            out = {**{k: v for k, v in rest.items() if k in ANNOTATIONS},
+                   "allOf": [ref, {k: v for k, v in rest.items() if k not in ANNOTATIONS}]}  # fmt: skip
+        elif "description" in rest:  # a field's own description: json2ts would clone the target
+            out = {"description": rest["description"], "anyOf": [ref]}  # type to hold it; wrap the ref
+        else:
+            out = ref
+    if not set(out) & TYPE_KEYWORDS:  # any JSON value (json2ts would make it an open object)
+        out["tsType"] = "unknown"
+    return out
+
+
+def typescript_input(schemas: dict[str, dict], version: str) -> dict:
+    """One self-contained schema for json-schema-to-typescript: every schema file and every
+    $defs entry under $defs by its title, every $ref local (json2ts resolves refs by file path,
+    not by $id, and would declare shared types once per file otherwise)."""
+    names = _type_names(schemas)
+    names[(schemas["protocol.schema.json"]["$id"], "")] = "Message"
+    defs = {}
+    for rel in sorted(schemas):
+        schema = schemas[rel]
+        if rel == "protocol.schema.json":  # only `$ref: message.schema.json`: the Message
+            continue
+        if set(schema) & TYPE_KEYWORDS or "$defs" not in schema:  # common.schema.json: only $defs
+            defs[names[(schema["$id"], "")]] = _localise(schema, schema["$id"], names)
+        for key, sub in schema.get("$defs", {}).items():
+            defs[names[(schema["$id"], f"/$defs/{key}")]] = _localise(sub, schema["$id"], names)
+    return {  # json2ts declares unreachable $defs only as members of an object root
+        "title": "NeetboxProtocolTypes",
+        "description": (f"Not a wire type: the index of the types of the neetbox protocol {version}. "
+                        "A frame is a Message; narrow a KnownMessage by its eventType."),
+        "type": "object",
+        "additionalProperties": False,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def typescript_declarations(schemas: dict[str, dict], version: str, header: str) -> str:
+    """generated/typescript/neetbox-protocol.d.ts: json2ts over typescript_input, plus a header
+    and the protocol version and event-type map (which json2ts cannot express)."""
+    source = json.dumps(typescript_input(schemas, version), ensure_ascii=False)
+    proc = subprocess.run(["node", str(JSON2TS)], input=source, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"json-schema-to-typescript failed (did `npm ci` run?):\n{proc.stderr}")
+    body = re.sub(r"\n \*\n \* This interface was referenced by `NeetboxProtocolTypes`'s JSON-Schema\n"
+                  r" \* via the `definition` \"\w+\"\.", "", proc.stdout)  # json2ts's noise
+    events = known_events(schemas)
+    lines = [
+        header,
+        f"// neetbox protocol {version}. Narrow a KnownMessage by its `eventType`.",
+        "",
+        body.rstrip("\n"),
+        "",
+        "/** The protocol version these declarations were generated from (x-protocol-version). */",
+        f'export type ProtocolVersion = "{version}";',
+        "",
+        "/** Every known event type to the type of its message, e.g. `EventOf<\"scalar\">` is ScalarEvent & EventMsg. */",
+        "export interface EventTypeMap {",
+        *[f'  "{e["event_type"]}": {e["title"]} & EventMsg;' for e in events],
+        "}",
+        "",
+        "/** The message type of a known event type. */",
+        "export type EventOf<T extends EventType> = EventTypeMap[T];",
+        "",
+    ]  # fmt: skip
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------- event metadata
+
+
+def known_events(schemas: dict[str, dict]) -> list[dict]:
+    """The event types of message.schema.json's KnownMessage, in its order, with their
+    directions (x-directions) and payload schema path."""
+    message = schemas["message.schema.json"]
+    events = []
+    for ref in message["$defs"]["KnownMessage"]["oneOf"]:
+        key = ref["$ref"].rsplit("/", 1)[1]
+        branch = message["$defs"][key]
+        events.append({
+            "key": key, "title": branch["title"], "event_type": branch["properties"]["eventType"]["const"],
+            "payload_rel": branch["properties"]["payload"]["$ref"],
+            "payload_required": "payload" in branch.get("required", []),
+            "directions": branch.get("x-directions", []),
+        })  # fmt: skip
+    return events
+
+
+def check_directions(schemas: dict[str, dict]) -> None:
+    """Every event type has x-directions naming known channels and peers; a reply names its requester."""
+    channels = schemas["protocol.schema.json"].get("x-channels", {})
+    peers = set(schemas["identity-type.schema.json"]["enum"][:3])  # web, cli, server
+    problems = []
+    for event in known_events(schemas):
+        if not event["directions"]:
+            problems.append(f"{event['key']}: no x-directions")
+        for d in event["directions"]:
+            if d["channel"] not in channels:
+                problems.append(f"{event['key']}: unknown channel {d['channel']!r}")
+            if {d["from"], d["to"], d.get("replyTo", "server")} - peers or "server" not in (d["from"], d["to"]):
+                problems.append(f"{event['key']}: bad direction {d['from']} -> {d['to']}")
+    if problems:
+        raise SystemExit("message.schema.json x-directions:\n  " + "\n  ".join(problems))
+
+
+# ------------------------------------------------------------------------------------------ AsyncAPI
+
+PEER_TITLES = {"cli": "the training script (cli)", "web": "the web UI (web)", "server": "the server"}
+
+
+def _operation_id(event: dict, d: dict) -> str:
+    action = "receive" if d["to"] == "server" else "send"
+    peer = d["from"] if action == "receive" else d["to"]
+    where = {"project": "", "server": "OnMonitor", "imageUpload": "Upload"}.get(d["channel"], d["channel"])
+    name = event["event_type"][0].upper() + event["event_type"][1:]
+    return f"{action}{name}{'From' if action == 'receive' else 'To'}{peer.capitalize()}{where}"
+
+
+def asyncapi_document(schemas: dict[str, dict], version: str, schema_path: str) -> dict:
+    """An AsyncAPI 3.0 document of the protocol, from the server's point of view (the server is
+    the application: it receives what the cli and the web UI send and sends to them). Every
+    message payload $refs the published schemas under schema_path (relative to the document)."""
+    check_directions(schemas)
+    protocol = schemas["protocol.schema.json"]
+    event_docs = {b["const"]: b["description"] for b in schemas["event-type.schema.json"]["anyOf"]}
+    events = known_events(schemas)
+    envelope_ref = {"$ref": f"{schema_path}/envelope.schema.json"}
+
+    messages, channels, operations = {}, {}, {}
+    for cid, ch in protocol["x-channels"].items():
+        channel = {"address": ch["address"], "title": ch["title"], "description": ch["description"], "messages": {}}
+        if "{projectId}" in ch["address"]:
+            channel["parameters"] = {"projectId": {"description": "The project's id (an Identifier)."}}
+        channels[cid] = channel
+    for event in events:
+        for d in event["directions"]:
+            upload = d["channel"] == "imageUpload"
+            mid = event["event_type"] + ("Metadata" if upload else "")
+            if mid not in messages:
+                messages[mid] = {
+                    "name": event["event_type"],
+                    "title": event["title"] + (" (upload metadata)" if upload else ""),
+                    "summary": event_docs[event["event_type"]],
+                    "contentType": "application/json",
+                    "payload": {"allOf": [envelope_ref, {"$ref": f"{schema_path}/message.schema.json#/$defs/{event['key']}"}]},
+                    "examples": [],
+                }  # fmt: skip
+                if upload:
+                    messages[mid]["description"] = (
+                        f"The value of the multipart/form-data field `{protocol['x-channels']['imageUpload']['formField']}`"
+                        " of the image upload: the image event's envelope as JSON text (the image is the `image` part).")
+                    messages[mid]["bindings"] = {"http": {"bindingVersion": "0.3.0"}}
+            if "example" in d:
+                messages[mid]["examples"].append({
+                    "name": f"{d['from']}To{d['to'].capitalize()}",
+                    "summary": f"{d['from']} → {d['to']} on {protocol['x-channels'][d['channel']]['address']}",
+                    "payload": d["example"],
+                })  # fmt: skip
+            channels[d["channel"]]["messages"][mid] = {"$ref": f"#/components/messages/{mid}"}
+    for event in events:
+        for d in event["directions"]:
+            if d.get("replyTo"):
+                continue  # described as the reply of the request below
+            mid = event["event_type"] + ("Metadata" if d["channel"] == "imageUpload" else "")
+            action = "receive" if d["to"] == "server" else "send"
+            op = {
+                "action": action,
+                "channel": {"$ref": f"#/channels/{d['channel']}"},
+                "title": f"{event['event_type']}: {d['from']} → {d['to']}",
+                "summary": f"{PEER_TITLES[d['from']]} sends `{event['event_type']}` to {PEER_TITLES[d['to']]}",
+                "description": d.get("description", ""),
+                "messages": [{"$ref": f"#/channels/{d['channel']}/messages/{mid}"}],
+                "tags": [{"name": d["from"]}, {"name": d["to"]}],
+            }  # fmt: skip
+            if d["channel"] == "imageUpload":
+                op["bindings"] = {"http": {"method": protocol["x-channels"]["imageUpload"]["method"], "bindingVersion": "0.3.0"}}
+            replies = [r for r in event["directions"] if r.get("replyTo") == d["from"] and r["channel"] == d["channel"]]
+            if replies:
+                op["reply"] = {"channel": {"$ref": f"#/channels/{d['channel']}"},
+                               "messages": [{"$ref": f"#/channels/{d['channel']}/messages/{mid}"}]}  # fmt: skip
+                op["description"] += " Reply: " + replies[0].get("description", "")
+            operations[_operation_id(event, d)] = op
+    return {
+        "asyncapi": "3.0.0",
+        "id": "urn:neetbox-protocol",
+        "info": {
+            "title": "neetbox protocol",
+            "version": version,
+            "description": (
+                "The wire protocol of neetbox, described from the server's side: the training script (cli) "
+                "and the web UI (web) connect to the server's websockets and send JSON text frames, each a "
+                "Message (see the published JSON Schemas); the server stores events and forwards them. "
+                "`receive` operations are frames a peer sends to the server, `send` operations frames the "
+                "server sends to a peer; tags name the two peers. Generated by codegen.py from schema/ "
+                "(x-channels, x-directions): do not edit."),
+            "license": {"name": "MIT"},
+            "tags": [{"name": p, "description": PEER_TITLES[p]} for p in ("cli", "web", "server")],
+        },
+        "defaultContentType": "application/json",
+        "channels": channels,
+        "operations": dict(sorted(operations.items())),
+        "components": {"messages": messages},
+    }  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ docs/protocol.md
+
+
+def _resolve(ref: str, base: str, by_id: dict[str, dict]) -> tuple[str, dict]:
+    """($id of the target's file, target schema) of a $ref written in the file with $id base."""
+    uri, fragment = urldefrag(urljoin(base, ref))
+    node = by_id[uri]
+    for part in [p for p in fragment.split("/") if p]:
+        node = node[part]
+    return uri, node
+
+
+def type_text(node: dict, base: str, by_id: dict[str, dict]) -> str:
+    """A short human-readable type of a schema: `Integer`, `string \\| null`, `array of Cpu`, ..."""
+    if "$ref" in node:
+        return _resolve(node["$ref"], base, by_id)[1].get("title", "object")
+    if "const" in node:
+        return f"`{json.dumps(node['const'])}`"
+    if "enum" in node:
+        return " \\| ".join(f"`{json.dumps(v)}`" for v in node["enum"])
+    for key in ("anyOf", "oneOf"):
+        if key in node:
+            return " \\| ".join(type_text(b, base, by_id) for b in node[key])
+    kind = node.get("type")
+    if kind == "array":
+        return f"array of {type_text(node.get('items', {}), base, by_id)}"
+    if kind == "object" and isinstance(node.get("additionalProperties"), dict):
+        return f"object of {type_text(node['additionalProperties'], base, by_id)}"
+    if isinstance(kind, list):
+        return " \\| ".join(kind)
+    return kind or "any JSON value"
+
+
+def _constraints(node: dict) -> str:
+    parts = []
+    for key in ("minLength", "maxLength", "minimum", "maximum", "pattern"):
+        if key in node:
+            parts.append(f"{key} `{node[key]}`")
+    return ", ".join(parts)
+
+
+def object_types(schema: dict, by_id: dict[str, dict]) -> list[dict]:
+    """The object types of one schema file (its root and its $defs), with their fields."""
+    base = schema["$id"]
+    found = []
+    for name, node in [("", schema), *[(k, v) for k, v in schema.get("$defs", {}).items()]]:
+        if node.get("type") != "object":
+            continue
+        required = set(node.get("required", []))
+        fields = [{"name": key, "type": type_text(sub, base, by_id), "required": key in required,
+                   "description": sub.get("description") or (_resolve(sub["$ref"], base, by_id)[1].get("description", "") if "$ref" in sub else ""),
+                   "constraints": _constraints(sub)}  # fmt: skip
+                  for key, sub in node.get("properties", {}).items()]
+        extra = node.get("additionalProperties", True)
+        found.append({
+            "title": node.get("title", schema["title"]), "description": node.get("description", ""), "fields": fields,
+            "open": extra is True, "value_type": type_text(extra, base, by_id) if isinstance(extra, dict) else None,
+        })  # fmt: skip
+    return found
+
+
+def docs_context(schemas: dict[str, dict], version: str) -> dict:
+    """Everything templates/protocol.md.jinja2 renders."""
+    by_id = {s["$id"]: s for s in schemas.values()}
+    protocol = schemas["protocol.schema.json"]
+    envelope = schemas["envelope.schema.json"]
+    common = schemas["common.schema.json"]
+    constant_names = {b["const"]: b["title"] for b in schemas["event-type.schema.json"]["anyOf"]}
+    event_docs = {b["const"]: b["description"] for b in schemas["event-type.schema.json"]["anyOf"]}
+    events = []
+    for event in known_events(schemas):
+        payload = schemas[event["payload_rel"]]
+        events.append({
+            **event, "constant": constant_names[event["event_type"]], "doc": event_docs[event["event_type"]],
+            "payload_title": payload["title"], "payload_doc": payload["description"],
+            "payload_type": type_text(payload, payload["$id"], by_id) if set(payload) & TYPE_KEYWORDS else "any JSON value",
+            "payload_objects": object_types(payload, by_id),
+            "directions": [{**d, "address": protocol["x-channels"][d["channel"]]["address"],
+                            "example_text": json.dumps(d["example"], ensure_ascii=False, separators=(",", ":")) if "example" in d else None}
+                           for d in event["directions"]],  # fmt: skip
+        })  # fmt: skip
+    required = set(envelope.get("required", []))
+    envelope_fields = [{
+        "name": key, "type": type_text(sub, envelope["$id"], by_id), "required": key in required,
+        "default": ("now (`get_timestamp()`)" if sub.get("x-default-factory") else
+                    f"`{json.dumps(sub['default'])}`" if "default" in sub else "—"),
+        "description": sub.get("description", ""),
+    } for key, sub in envelope["properties"].items()]  # fmt: skip
+    value_types = [{"title": node["title"], "type": type_text({k: v for k, v in node.items() if k != "title"}, common["$id"], by_id)
+                    if "type" in node or "anyOf" in node else "any", "description": node["description"], "constraints": _constraints(node)}
+                   for node in common["$defs"].values() if node.get("type") != "object"]  # fmt: skip
+    groups = [("keys.schema.json", "Wire keys"), ("event-type.schema.json", "Event types"),
+              ("constants.schema.json", "Other constants")]  # fmt: skip
+    identity = schemas["identity-type.schema.json"]
+    return {
+        "version": version,
+        "protocol_doc": protocol["description"],
+        "channels": [{"id": cid, **ch} for cid, ch in protocol["x-channels"].items()],
+        "envelope": envelope, "envelope_fields": envelope_fields,
+        "value_types": value_types, "common_objects": object_types(common, by_id),
+        "events": events,
+        "identity": [{"name": n, "value": v, "doc": d} for n, v, d in
+                     zip(identity["x-enum-varnames"], identity["enum"], identity["x-enum-descriptions"])],  # fmt: skip
+        "constant_groups": [{"title": title, "description": schemas[rel]["description"],
+                             "constants": [{"name": b["title"], "value": b["const"], "doc": b["description"]} for b in schemas[rel]["anyOf"]]}
+                            for rel, title in groups],  # fmt: skip
+        "schema_files": sorted(schemas),
+    }  # fmt: skip

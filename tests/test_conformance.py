@@ -1,0 +1,82 @@
+"""Cross-language conformance: every vector of tests/conformance/vectors.json gets its expected
+verdict from the Python models, from jsonschema (ECMA-262 regex semantics) and from Node's ajv
+(2020-12, ajv-formats) -- the three agree on every vector."""
+
+import json
+from functools import lru_cache
+
+import pytest
+from node import run_node
+from support import ROOT, ECMAValidator, schema_validator
+
+from neetbox_protocol import EventMsg, ProtocolError, schema
+
+VECTORS_FILE = ROOT / "tests" / "conformance" / "vectors.json"
+VECTORS = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))["vectors"]
+BUNDLE = ROOT / "generated" / "neetbox_protocol" / "schemas" / "bundle.schema.json"
+
+
+@lru_cache(maxsize=1)
+def ajv_verdicts() -> dict:
+    proc = run_node("tests/conformance/ajv_check.mjs", str(VECTORS_FILE), str(BUNDLE))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)["verdicts"]
+
+
+def model_verdict(vector) -> tuple[bool, list]:
+    try:
+        EventMsg.loads(vector["message"], strict=vector.get("strict", False))
+    except ProtocolError as err:
+        return False, [e["path"] for e in err.errors]
+    return True, []
+
+
+def jsonschema_verdict(vector) -> bool:
+    if vector.get("strict"):
+        return schema_validator("message.schema.json#/$defs/KnownMessage").is_valid(vector["message"])
+    return ECMAValidator(schema("bundle")).is_valid(vector["message"])
+
+
+def test_vectors_are_well_formed_and_cover_every_event_type():
+    ids = [v["id"] for v in VECTORS]
+    assert len(ids) == len(set(ids))
+    for v in VECTORS:
+        assert set(v) <= {"id", "message", "valid", "reason", "path", "strict"} and v["reason"], v["id"]
+        assert v["valid"] or "path" in v, v["id"]
+    event_types = {b["const"] for b in schema("event-type")["anyOf"]}
+    valid_types = {v["message"]["eventType"] for v in VECTORS if v["valid"] and isinstance(v["message"], dict)}
+    assert event_types <= valid_types
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=[v["id"] for v in VECTORS])
+def test_python_models_give_the_expected_verdict(vector):
+    valid, paths = model_verdict(vector)
+    assert valid == vector["valid"], (vector["reason"], paths)
+    if not valid:
+        assert vector["path"] in paths, paths
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=[v["id"] for v in VECTORS])
+def test_jsonschema_gives_the_expected_verdict(vector):
+    assert jsonschema_verdict(vector) == vector["valid"], vector["reason"]
+
+
+def test_ajv_gives_the_expected_verdict_on_every_vector():
+    verdicts = ajv_verdicts()
+    assert set(verdicts) == {v["id"] for v in VECTORS}
+    wrong = {v["id"]: verdicts[v["id"]] for v in VECTORS if verdicts[v["id"]]["valid"] != v["valid"]}
+    assert not wrong, wrong
+
+
+def test_the_three_validators_agree():
+    verdicts = ajv_verdicts()
+    table = {v["id"]: (model_verdict(v)[0], jsonschema_verdict(v), verdicts[v["id"]]["valid"]) for v in VECTORS}
+    assert {k: t for k, t in table.items() if len(set(t)) != 1} == {}
+
+
+def test_ajv_check_can_fail(tmp_path):
+    """A vector whose message the schemas reject is reported invalid by ajv: the check is live."""
+    vectors = {"vectors": [{"id": "x", "message": {"eventType": "scalar", "payload": {"x": "abc", "y": 1}}, "valid": True, "reason": "wrong on purpose"}]}
+    (tmp_path / "v.json").write_text(json.dumps(vectors))
+    proc = run_node("tests/conformance/ajv_check.mjs", str(tmp_path / "v.json"), str(BUNDLE))
+    assert json.loads(proc.stdout)["verdicts"]["x"]["valid"] is False
