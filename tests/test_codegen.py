@@ -5,9 +5,16 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+from node import node_ready
 from support import ROOT
 
 import codegen
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _node_tools():
+    node_ready()  # codegen runs json-schema-to-typescript (`npm ci` when node_modules/ is missing)
 
 
 def test_generate_is_deterministic_and_matches_committed(tmp_path):

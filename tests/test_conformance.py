@@ -80,3 +80,12 @@ def test_ajv_check_can_fail(tmp_path):
     (tmp_path / "v.json").write_text(json.dumps(vectors))
     proc = run_node("tests/conformance/ajv_check.mjs", str(tmp_path / "v.json"), str(BUNDLE))
     assert json.loads(proc.stdout)["verdicts"]["x"]["valid"] is False
+
+
+def test_every_schema_example_frame_is_a_vector():
+    """The example frames of message.schema.json's x-directions (shown in docs/protocol.md and the
+    AsyncAPI document) are valid vectors, so all three validators check them too."""
+    valid = [v["message"] for v in VECTORS if v["valid"] and not v.get("strict")]
+    for key, branch in schema("message")["$defs"].items():
+        for d in branch.get("x-directions", []):
+            assert d["example"] in valid, (key, d["channel"], d["from"], d["to"])
