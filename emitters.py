@@ -13,7 +13,6 @@ data; codegen.py writes the files. All output is deterministic.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import subprocess
