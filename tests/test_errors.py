@@ -46,6 +46,7 @@ TABLE = [
     ("log message not a string", json.dumps({"eventType": "log", "payload": {"whom": "a", "message": 1}}), "payload.message"),
     ("progress step a float", json.dumps({"eventType": "progress", "payload": {"name": "e", "step": 1.5, "current": "int object", "total": 3, "rate": 1.0}}), "payload.step"),
     ("hardware cpu id a string", json.dumps({"eventType": "hardware", "payload": {"cpus": [{"id": "0", "percentage": 1.0, "frequency": []}], "cpustat": {"ctxSwitches": 1, "interrupts": 1, "softInterrupts": 1, "syscalls": 0}, "ram": {"total": 1.0, "available": 1.0, "used": 1.0, "free": 1.0}}}), "payload.cpus[0].id"),
+    ("hardware cpu percentage a word", json.dumps({"eventType": "hardware", "payload": {"cpus": [{"id": 0, "percentage": "busy", "frequency": []}], "cpustat": {"ctxSwitches": 1, "interrupts": 1, "softInterrupts": 1, "syscalls": 0}, "ram": {"total": 1.0, "available": 1.0, "used": 1.0, "free": 1.0}}}), "payload.cpus[0].percentage"),
     ("action args not strings", json.dumps({"eventType": "action", "payload": {"name": "f", "args": {"x": 1}}}), "payload.args.x"),
     ("handshake result a string", json.dumps({"eventType": "handshake", "payload": {"result": "ok"}}), "payload.result"),
     ("oversized message", "{" + " " * (16 * 1024 * 1024) + "}", "<message>"),

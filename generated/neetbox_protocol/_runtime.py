@@ -141,12 +141,16 @@ def _format_loc(loc: tuple) -> str:
     pydantic's labels of union branches and schema kinds, keep wire keys and list indexes."""
     parts: list[str] = []
     after_union = False
-    for item in loc:
+    last = len(loc) - 1
+    for i, item in enumerate(loc):
         if isinstance(item, int):
             parts.append(f"[{item}]")
             after_union = False
             continue
-        if _SCHEMA_LABEL.match(item) or item in _BRANCH_LABELS or (after_union and item in _TYPE_LABELS):
+        # a union of scalar types labels its branches 'int', 'float', ... as the last item, with or
+        # without a 'union[...]' item before it (no schema key is named like a Python type)
+        type_label = item in _TYPE_LABELS and (after_union or i == last)
+        if _SCHEMA_LABEL.match(item) or item in _BRANCH_LABELS or type_label:
             after_union = item.startswith(("union", "tagged-union"))
             continue
         after_union = False
