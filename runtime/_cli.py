@@ -12,6 +12,7 @@ message is valid, 1 when any is not, 2 on a usage error (bad flag, missing file)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -35,6 +36,7 @@ PROGRESS_MIN_BYTES = 16 * 1024 * 1024
 NO_EVENT_TYPE = "<none>"
 
 _CHUNK = 1024 * 1024
+_HEAD = 64 * 1024
 
 
 class UsageError(Exception):
@@ -187,19 +189,26 @@ def _messages(stream: _CountingReader, fmt: str, limit: int) -> Iterator[tuple[i
     if fmt == "jsonl":
         yield from _read_lines(stream, limit)
         return
-    # auto / json: the first non-blank line decides
+    # auto / json: the first non-blank line decides (read in a small head first, so a huge
+    # single-line array is not held whole just to look at its first character)
     prefix: list[bytes] = []
     line = b""
     while True:
-        line = stream.readline(limit + 1)
+        line = stream.readline(_HEAD)
         if not line:
             break
         prefix.append(line)
         if line.strip():
             break
-    truncated = len(line) > limit and not line.endswith(b"\n")
     first = line.lstrip()[:1]
-    if fmt == "json" or first == b"[" or (first == b"{" and (truncated or not _parses(line))):
+    if fmt == "json" or first == b"[":
+        yield from _read_documents(stream, b"".join(prefix), limit)
+        return
+    if len(line) == _HEAD and not line.endswith(b"\n"):  # a long first line: up to the limit
+        line += stream.readline(limit + 1 - len(line))
+        prefix[-1] = line
+    truncated = len(line) > limit and not line.endswith(b"\n")
+    if first == b"{" and (truncated or not _parses(line)):
         yield from _read_documents(stream, b"".join(prefix), limit)
         return
     lineno = len(prefix)
@@ -563,8 +572,9 @@ def main(argv: list[str] | None = None, *, stdout: IO[str] | None = None, stderr
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
+    try:  # argparse prints --help and usage errors to sys.stdout / sys.stderr
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
