@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: generate check test compat baseline dropin clean
+.PHONY: generate check test matrix dist compat baseline dropin clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ check: $(STAMP)  ## fail when generated/ is stale, a schema is invalid, or a cha
 
 test: check  ## drift check, then the test suite
 	$(PY) -m pytest
+
+dist: $(STAMP)  ## build the wheel and the sdist into dist/
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
+matrix: dist  ## the suite from the built wheel in clean virtualenvs of Python 3.10 and 3.13 (nox)
+	$(PY) -m nox --noxfile noxfile.py --sessions wheel
 
 compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol-version bump
 	$(PY) compat.py check
