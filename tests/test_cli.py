@@ -323,3 +323,21 @@ def test_console_script_entry_point_is_declared():
     assert ep.value == "neetbox_protocol._cli:main"
     assert ep.load() is main
     assert neetbox_protocol._cli.main is main
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 64])
+def test_document_splitter_across_chunk_boundaries(tmp_path, monkeypatch, chunk):
+    """Strings, escapes and braces that straddle the reader's chunks are split correctly."""
+    from neetbox_protocol import _cli
+
+    monkeypatch.setattr(_cli, "_CHUNK", chunk)
+    docs = [{"eventType": "log", "payload": {"whom": 'a\\"}{ [', "message": "\\\\\"]\"" * 3}},
+            json.loads(FRAMES[SCALAR]), {"eventType": "log", "payload": {"whom": 1, "message": "m"}}]  # fmt: skip
+    path = tmp_path / "docs.json"
+    path.write_text(json.dumps(docs, indent=2))
+    code, out, _ = run("validate", "--json", str(path))
+    doc = json.loads(out)
+    assert code == 1 and doc["total"] == 3
+    assert [(m["line"], m["errors"][0]["path"]) for m in doc["invalidMessages"]] == [
+        (len(json.dumps(docs[:2], indent=2).splitlines()), "payload.whom")  # "[" + two docs
+    ]
