@@ -40,4 +40,4 @@ dropin: $(STAMP)  ## the real neetbox 0.6.0 with neetbox._protocol swapped for g
 	CANDIDATE=generated DROPIN_QUIRKS=info ../shared/tools/dropin/run.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info
+	rm -rf $(VENV) .nox .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info
