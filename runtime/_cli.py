@@ -28,6 +28,7 @@ __all__ = ["main"]
 PROG = "neetbox-protocol"
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the output was cut short, so the result is unknown
 
 #: Inputs smaller than this never show a progress bar (it would only flicker).
 PROGRESS_MIN_BYTES = 16 * 1024 * 1024
@@ -592,9 +593,10 @@ def main(argv: list[str] | None = None, *, stdout: IO[str] | None = None, stderr
     except UsageError as exc:
         err.write(f"{PROG}: error: {exc}\n")
         return EXIT_USAGE
-    except BrokenPipeError:  # `... | head`: stop quietly
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        except OSError:
+    except BrokenPipeError:  # `... | head`: stop quietly, as a process killed by SIGPIPE would
+        try:  # (Python's advice: point stdout at devnull so the flush at exit cannot fail again)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
             pass
-        return EXIT_OK
+        return EXIT_BROKEN_PIPE

@@ -341,3 +341,16 @@ def test_document_splitter_across_chunk_boundaries(tmp_path, monkeypatch, chunk)
     assert [(m["line"], m["errors"][0]["path"]) for m in doc["invalidMessages"]] == [
         (len(json.dumps(docs[:2], indent=2).splitlines()), "payload.whom")  # "[" + two docs
     ]
+
+
+def test_output_cut_short_by_a_closed_pipe_is_not_success(tmp_path):
+    """`validate big.jsonl | head -1`: no traceback, and not exit 0 (the result is unknown)."""
+    path = tmp_path / "many-bad.jsonl"
+    path.write_text('{"eventType": "scalar", "payload": {"x": "abc", "y": 1}}\n' * 20000)
+    proc = subprocess.Popen([sys.executable, "-m", "neetbox_protocol", "validate", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 141
+    assert b"Traceback" not in stderr
