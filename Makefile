@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: generate check test compat baseline dropin clean
+.PHONY: generate check test matrix dist compat baseline dropin clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,14 @@ check: $(STAMP) $(NODE_STAMP)  ## fail when generated/ is stale, a schema is inv
 	$(PY) compat.py check
 
 test: check  ## drift check, then the test suite (Python, tsc, ajv, AsyncAPI parser)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
+
+dist: $(STAMP)  ## build the wheel and the sdist into dist/
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
+matrix: dist  ## the suite from the built wheel in clean virtualenvs of Python 3.10 and 3.13 (nox)
+	$(PY) -m nox --noxfile noxfile.py --sessions wheel
 
 compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol-version bump
 	$(PY) compat.py check
@@ -40,4 +47,4 @@ dropin: $(STAMP)  ## the real neetbox 0.6.0 with neetbox._protocol swapped for g
 	CANDIDATE=generated DROPIN_QUIRKS=info ../shared/tools/dropin/run.sh
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info
+	rm -rf $(VENV) node_modules .nox .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info

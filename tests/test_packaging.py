@@ -1,0 +1,54 @@
+"""What the built distributions hold. `make matrix` builds dist/ and runs the suite from the
+installed wheel with NEETBOX_PROTOCOL_WHEEL / _SDIST / _INSTALLED set; elsewhere these skip."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from support import ROOT
+
+import neetbox_protocol
+from neetbox_protocol import schema_names
+
+WHEEL = os.environ.get("NEETBOX_PROTOCOL_WHEEL")
+SDIST = os.environ.get("NEETBOX_PROTOCOL_SDIST")
+
+
+@pytest.mark.skipif(not WHEEL, reason="set by `make matrix` (NEETBOX_PROTOCOL_WHEEL=dist/...whl)")
+def test_wheel_holds_the_package_and_schemas_and_no_tests():
+    with zipfile.ZipFile(WHEEL) as whl:
+        names = set(whl.namelist())
+        entry_points = next(whl.read(n).decode() for n in names if n.endswith(".dist-info/entry_points.txt"))
+    pkg = "neetbox_protocol/"
+    for name in schema_names():
+        assert f"{pkg}schemas/{name}.schema.json" in names, name
+    assert f"{pkg}schemas/bundle.schema.json" in names
+    assert f"{pkg}schemas/payloads/scalar.schema.json" in names
+    for module in ("py.typed", "__init__.py", "__main__.py", "_cli.py", "_runtime.py", "_schemas.py",
+                   "constants.py", "events.py", "models/envelope_schema.py"):  # fmt: skip
+        assert pkg + module in names, module
+    top = {n.split("/")[0] for n in names}
+    assert top <= {"neetbox_protocol", *(t for t in top if t.endswith(".dist-info"))}, top
+    assert not [n for n in names if "tests/" in n or n.startswith(("tests", "examples", "schema/", "runtime/"))]
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    assert "neetbox-protocol = neetbox_protocol._cli:main" in entry_points
+
+
+@pytest.mark.skipif(not SDIST, reason="set by `make matrix` (NEETBOX_PROTOCOL_SDIST=dist/...tar.gz)")
+def test_sdist_holds_what_a_wheel_is_built_from():
+    with tarfile.open(SDIST) as sdist:
+        names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
+    assert {"pyproject.toml", "README.md", "generated/neetbox_protocol/__init__.py",
+            "generated/neetbox_protocol/py.typed", "generated/neetbox_protocol/schemas/bundle.schema.json"} <= names  # fmt: skip
+
+
+@pytest.mark.skipif(not os.environ.get("NEETBOX_PROTOCOL_INSTALLED"), reason="set by `make matrix`")
+def test_the_package_is_imported_from_the_installed_wheel():
+    where = Path(neetbox_protocol.__file__).resolve()
+    assert ROOT / "generated" not in where.parents, f"neetbox_protocol imported from the checkout: {where}"
+    assert Path(sys.prefix).resolve() in where.parents and "site-packages" in where.parts, where
