@@ -79,5 +79,8 @@ def wheel(session: nox.Session) -> None:
     session.run(
         "python", "-m", "pytest", "-p", "no:cacheprovider", "-n", workers, *session.posargs,
         env={"NEETBOX_PROTOCOL_WHEEL": str(whl), "NEETBOX_PROTOCOL_SDIST": str(_built("neetbox_protocol-*.tar.gz")),
-             "NEETBOX_PROTOCOL_INSTALLED": "1"},
+             "NEETBOX_PROTOCOL_INSTALLED": "1",
+             # a quarter of the hypothesis examples: this run checks the wheel on another Python;
+             # `make test` searches at full strength (tests/support.py: examples())
+             "NEETBOX_PROTOCOL_EXAMPLES_SCALE": os.environ.get("NEETBOX_PROTOCOL_EXAMPLES_SCALE", "0.25")},
     )  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -77,3 +78,10 @@ def registry() -> Registry:
 def schema_validator(ref: str = "message.schema.json") -> Draft202012Validator:
     base = json.loads((SCHEMA_DIR / "message.schema.json").read_text())["$id"].rsplit("/", 1)[0]
     return ECMAValidator({"$ref": f"{base}/{ref}"}, registry=registry())
+
+
+def examples(n: int) -> int:
+    """Hypothesis max_examples: n, scaled by $NEETBOX_PROTOCOL_EXAMPLES_SCALE (default 1).
+    `make matrix` runs the suite on other Pythons at a quarter of the examples (it checks that
+    the wheel works there; `make test` searches at full strength)."""
+    return max(10, round(n * float(os.environ.get("NEETBOX_PROTOCOL_EXAMPLES_SCALE", "1"))))

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import EVENT_TYPES, messages
-from support import schema_validator
+from support import examples, schema_validator
 
 from neetbox_protocol import EventMsg, ProtocolError
 
@@ -53,7 +53,7 @@ def mutated(draw):
     return d
 
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=examples(300), deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @SETTINGS

@@ -6,7 +6,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import wire_vectors
+from support import examples, wire_vectors
 
 from neetbox_protocol import EventMsg, ProtocolError
 
@@ -137,7 +137,7 @@ def mutated_frames(draw):
     return data.decode("utf-8", "surrogateescape") if as_text else bytes(data)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(mutated_frames(), st.binary(max_size=300), st.text(max_size=200)))
 def test_fuzz_only_protocol_error_escapes(src):
     try:

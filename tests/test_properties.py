@@ -6,11 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import EVENT_TYPES, messages
-from support import same
+from support import examples, same
 
 from neetbox_protocol import EVENT_CLASSES, EventMsg
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def dump(m):

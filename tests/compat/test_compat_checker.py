@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -145,13 +146,13 @@ _schemas = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=examples(200), deadline=None, database=None)
 @given(_schemas)
 def test_random_schema_compared_with_itself_gives_no_changes(schema):
     assert compat.compare({"s.json": schema}, {"s.json": copy.deepcopy(schema)}) == []
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=examples(200), deadline=None, database=None)
 @given(_schemas, _schemas)
 def test_random_schema_pairs_give_known_rules_and_valid_pointers(old, new):
     for change in compat.compare({"s.json": old}, {"s.json": new}):
