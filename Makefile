@@ -4,13 +4,18 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: generate check test compat baseline dropin clean
+.PHONY: generate check test bench compat baseline dropin clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
 generate: $(STAMP)  ## regenerate generated/ from schema/
 	$(PY) codegen.py
@@ -20,6 +25,9 @@ check: $(STAMP)  ## fail when generated/ is stale or a schema is invalid
 
 test: check  ## drift check, then the test suite
 	$(PY) -m pytest
+
+bench: $(BENCH_STAMP)  ## benchmark against the baselines; prints a table, writes bench/results.json
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol-version bump
 	$(PY) compat.py check
