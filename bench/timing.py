@@ -49,18 +49,53 @@ def interleaved(cases: dict[str, Callable[[], object]], *, rounds: int, target: 
 
 def batch(cases: dict[str, Callable[[], list]], *, rounds: int, per: int) -> dict[str, dict]:
     """Like ``interleaved`` for calls that build a large result: one call per sample, and the
-    result is kept alive until the clock stops (freeing it is not timed)."""
+    result is kept alive until the clock stops (freeing it is not timed). Also records the time
+    the cyclic garbage collector ran during each sample (``gc`` and ``gc_share`` of the sample
+    with the min time), and how many collections of each generation it made."""
     samples: dict[str, list[float]] = {name: [] for name in cases}
+    best: dict[str, tuple] = {}
     for _ in range(rounds):
         for name, fn in cases.items():
             gc.collect()
-            t0 = perf()
-            result = fn()
-            elapsed = perf() - t0
+            with _GcClock() as clock:
+                t0 = perf()
+                result = fn()
+                elapsed = perf() - t0
             assert len(result) == per, (name, len(result), per)
             del result
             samples[name].append(elapsed / per)
-    return {name: summary(s, number=1) for name, s in samples.items()}
+            if name not in best or elapsed < best[name][0]:
+                best[name] = (elapsed, clock.seconds, dict(clock.collections))
+    out = {}
+    for name, s in samples.items():
+        elapsed, gc_seconds, collections = best[name]
+        out[name] = summary(s, number=1) | {
+            "gc": gc_seconds / per, "gc_share": gc_seconds / elapsed, "collections": collections,
+        }
+    return out
+
+
+class _GcClock:
+    """Sums the time spent in garbage collections while active (gc.callbacks)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self.collections = {0: 0, 1: 0, 2: 0}
+        self._start = 0.0
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = perf()
+        else:
+            self.seconds += perf() - self._start
+            self.collections[info["generation"]] += 1
+
+    def __enter__(self):
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self._callback)
 
 
 def summary(samples: list[float], number: int = 1) -> dict:

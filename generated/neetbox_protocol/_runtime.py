@@ -492,6 +492,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     _event_classes: ClassVar[dict[str, type[EnvelopeBase]]] = {}
     _payload_model: ClassVar[Any] = None
     _known_adapter: ClassVar[TypeAdapter | None] = None
+    _loads_json: ClassVar[Any] = None  # EventMsg: the union's validate_json, once built
 
     # -- construction ------------------------------------------------------------------------
 
@@ -561,11 +562,15 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         its typed subclass (``ScalarEvent``...); an unknown one gives a plain ``EventMsg``
         unless ``strict=True``. Bad input raises ``ProtocolError``."""
         t = type(src)
-        if (t is str or t is bytes) and len(src) <= max_bytes and cls._payload_model is None:
-            known = cls._known_adapter  # the common case, first: JSON text for EventMsg
-            if known is not None:
+        if t is str or t is bytes:  # the common case first, in as few steps as possible
+            fast = cls._loads_json
+            if fast is None and cls._payload_model is None and cls._known_adapter is not None:
+                # EventMsg: the typed events' union, built on first use; the typed subclasses
+                # have their own ``_loads_json = None`` and take the general path below
+                fast = cls._loads_json = cls._known_adapter.validator.validate_json
+            if fast is not None and len(src) <= max_bytes:
                 try:
-                    return known.validator.validate_json(src)
+                    return fast(src)
                 except ValidationError as exc:
                     if strict or not _only_unknown_tag(exc):
                         raise ProtocolError.from_validation_error(exc) from None
@@ -625,6 +630,8 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     @classmethod
     def _register_events(cls, classes: dict[str, type[EnvelopeBase]]) -> None:
         cls._event_classes = dict(classes)
+        for sub in classes.values():
+            sub._loads_json = None  # a typed class validates with its own validator
         _BRANCH_LABELS.update(classes)
         _WIRE_NAMES.update({n: f.alias for n, f in cls.model_fields.items() if f.alias})
         _KNOWN_KEYS.update(cls.model_fields, _WIRE_NAMES.values())
