@@ -311,8 +311,9 @@ def _dictify(tp: Any) -> Any:
 # * exclusive: a key both require takes values of disjoint JSON kinds (or ``b`` is a dict of
 #   objects and a key ``a`` requires cannot be an object), so they never both fit;
 # * ``a`` dominates: it requires at least as many fields as ``b`` has, and none of its required
-#   fields holds an ``Any`` (an optional one that is present makes ``a`` set strictly more), so
-#   ``a`` sets more fields or as many and is at least as exact;
+#   fields can be less than exact (an ``Any``, or a scalar without ``Strict``; an optional one
+#   that is present makes ``a`` set strictly more), so ``a`` sets more fields or as many and is at
+#   least as exact;
 # * twins: the same optional fields, as many required ones, and both or neither with a
 #   required ``Any`` field, so every input gives them the same count and exactness.
 #
@@ -354,24 +355,52 @@ def _shape(tp: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
         return None
     required, optional = {}, {}
     for name, info in tp.model_fields.items():
-        (required if info.is_required() else optional)[info.alias or name] = _drop_missing(info.annotation)
+        (required if info.is_required() else optional)[info.alias or name] = _field_type(info)
     return required, optional
 
 
-def _has_any(tp: Any, seen: frozenset = frozenset()) -> bool:
-    tp = _unalias(tp)
+def _field_type(info: Any) -> Any:
+    """A model field's type with the metadata pydantic moved out of its annotation."""
+    ann = _drop_missing(info.annotation)
+    return Annotated[(ann, *info.metadata)] if info.metadata else ann
+
+
+def _peel(tp: Any) -> tuple[Any, bool]:
+    """The type under aliases and ``Annotated``, and whether a ``Strict`` marker was on the way."""
+    strict = False
+    while True:
+        if isinstance(tp, TypeAliasType):
+            tp = tp.__value__
+        elif typing.get_origin(tp) is Annotated:
+            base, *meta = typing.get_args(tp)
+            strict = strict or any(getattr(m, "strict", None) is True for m in meta)
+            tp = base
+        else:
+            return tp, strict
+
+
+def _inexact(tp: Any, seen: frozenset = frozenset()) -> str | None:
+    """How a value of this type can fall short of an "exact" match in smart mode: "any" (an
+    ``Any`` validator, "strict" at best), "lax" (a number or bool without ``Strict``, which may
+    coerce), or None (always exact: strict scalars, str, literals, and lists, dicts and models of
+    those)."""
+    tp, strict = _peel(tp)
     if tp is Any:
-        return True
+        return "any"
+    if tp in (int, float, bool):
+        return None if strict else "lax"
+    if tp is str:  # a lax str coerces only bytes, which JSON data (all any message holds) has not
+        return None
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        if tp in seen:
-            return False
-        return any(_has_any(f.annotation, seen | {tp}) for f in tp.model_fields.values())
-    return any(_has_any(a, seen) for a in typing.get_args(tp) if not isinstance(a, (str, int, float, bool)))
+        found = set() if tp in seen else {_inexact(_field_type(f), seen | {tp}) for f in tp.model_fields.values()}
+    else:
+        found = {_inexact(a, seen) for a in typing.get_args(tp) if not isinstance(a, (str, int, float, bool))}
+    return "lax" if "lax" in found else "any" if "any" in found else None
 
 
 def _kinds(tp: Any) -> set[str]:
     """The JSON kinds a type accepts ("any" when it is not known)."""
-    tp = _unalias(tp)
+    tp, strict = _peel(tp)
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
         return set().union(*(_kinds(a) for a in typing.get_args(tp)))
@@ -381,9 +410,12 @@ def _kinds(tp: Any) -> set[str]:
         return {"object"}
     if origin is list:
         return {"array"}
-    for kind, types_ in (("null", (type(None),)), ("bool", (bool,)), ("number", (int, float)), ("string", (str,))):
-        if tp is None and kind == "null" or isinstance(tp, type) and issubclass(tp, types_):
-            return {kind}
+    if tp is None or tp is type(None):
+        return {"null"}
+    if tp in (int, float, bool):  # without Strict, numbers, bools and numeric strings mix
+        return ({"bool"} if tp is bool else {"number"}) if strict else {"bool", "number", "string"}
+    if tp is str:
+        return {"string"}
     return {"any"}
 
 
@@ -407,10 +439,10 @@ def _exclusive(a: Any, b: Any) -> bool:
 def _dominates(a: Any, b: Any) -> bool:
     sa, sb = _shape(a), _shape(b)
     if sa is None:  # a dict of objects: smart mode returns it at once when it is exact
-        return typing.get_origin(a) is dict and not _has_any(a)
+        return typing.get_origin(a) is dict and _inexact(a) is None
     if sb is None:  # ``b`` sets no count: the more exact wins, so ``a`` must be exact
-        return not _has_any(a)
-    return len(sa[0]) >= len(sb[0]) + len(sb[1]) and not any(_has_any(t) for t in sa[0].values())
+        return _inexact(a) is None
+    return len(sa[0]) >= len(sb[0]) + len(sb[1]) and all(_inexact(t) is None for t in sa[0].values())
 
 
 def _twins(a: Any, b: Any) -> bool:
@@ -421,12 +453,13 @@ def _twins(a: Any, b: Any) -> bool:
 
 
 def _exactness(shape: tuple[dict[str, Any], dict[str, Any]]) -> str | None:
-    """"exact" (no ``Any`` anywhere), "strict" (a required ``Any`` field: always runs), or None
-    (depends on the input)."""
+    """"exact" (nothing inexact anywhere), "strict" (a required ``Any`` field, which always runs,
+    and nothing lax), or None (depends on the input)."""
     required, optional = shape
-    if not any(_has_any(t) for t in (*required.values(), *optional.values())):
+    found = {_inexact(t) for t in (*required.values(), *optional.values())}
+    if found <= {None}:
         return "exact"
-    return "strict" if any(_unalias(t) is Any for t in required.values()) else None
+    return "strict" if "lax" not in found and any(_unalias(t) is Any for t in required.values()) else None
 
 
 @lru_cache(maxsize=None)
