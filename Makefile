@@ -6,8 +6,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: generate check test matrix dist compat baseline dropin clean
+.PHONY: generate check test bench matrix dist compat baseline dropin clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +19,10 @@ $(NODE_STAMP): package.json package-lock.json
 	@node -e 'if (+process.versions.node.split(".")[0] < 20) { console.error("Node.js 20 or later is required, found " + process.version); process.exit(1) }'
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $(NODE_STAMP)
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
 generate: $(STAMP) $(NODE_STAMP)  ## regenerate generated/ and docs/protocol.md from schema/
 	$(PY) codegen.py
@@ -35,6 +40,9 @@ dist: $(STAMP)  ## build the wheel and the sdist into dist/
 
 matrix: dist  ## the suite from the built wheel in clean virtualenvs of Python 3.10 and 3.13 (nox)
 	$(PY) -m nox --noxfile noxfile.py --sessions wheel
+
+bench: $(BENCH_STAMP)  ## benchmark against the baselines; prints a table, writes bench/results.json
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol-version bump
 	$(PY) compat.py check

@@ -86,6 +86,7 @@ class ResultReply(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     result: Any
     """The outcome: 200 for a handshake, the return value for an action."""
@@ -99,6 +100,7 @@ class ErrorReply(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     error: Any
     """The failure: 404/400 for a handshake, the exception text for an action."""

@@ -21,6 +21,7 @@ class EventMsg(EnvelopeBase):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     project_id: Annotated[Identifier | None, Field(alias="projectId")] = None
     """Id of the project (null on the server monitor's frames)."""

@@ -14,6 +14,7 @@ class ActionRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     name: StrictStr
     """Name of the registered action."""
@@ -27,6 +28,7 @@ class ActionResult(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     name: StrictStr
     """Name of the action."""
@@ -40,6 +42,7 @@ class ActionError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     name: StrictStr
     """Name of the action."""

@@ -15,6 +15,7 @@ class HandshakeResult(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     result: Integer
     """200 when the peer joined."""
@@ -28,6 +29,7 @@ class HandshakeError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     error: Integer
     """404: project id not found; 400: a client with this run id is already connected."""

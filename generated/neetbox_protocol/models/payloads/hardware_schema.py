@@ -17,6 +17,7 @@ class Cpu(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     id: Integer
     """CPU index."""
@@ -32,6 +33,7 @@ class CpuStat(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     ctx_switches: Annotated[Integer, Field(alias="ctxSwitches")]
     """Context switches since boot."""
@@ -49,6 +51,7 @@ class Ram(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     total: Number
     """Total memory in MB."""
@@ -66,6 +69,7 @@ class Gpu(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     id: Integer
     """GPU index."""
@@ -93,6 +97,7 @@ class HardwareSample(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     cpus: list[Cpu]
     """One entry per logical CPU."""

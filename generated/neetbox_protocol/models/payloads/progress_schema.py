@@ -17,6 +17,7 @@ class ProgressStep(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     name: StrictStr
     """Name of the loop."""

@@ -16,6 +16,7 @@ class ScalarPoint(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     x: Number | NumericString
     """Abscissa, usually the step: a number, or a numeric string from neetbox 0.6.0's numpy handling."""

@@ -16,6 +16,7 @@ class PlatformInfo(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     username: StrictStr
     """Login name."""
@@ -39,6 +40,7 @@ class WorkspaceConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     name: StrictStr
     """Project name."""
@@ -60,6 +62,7 @@ class ActionSpec(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
+        defer_build=True,
     )
     description: StrictStr | None
     """Docstring or given description."""

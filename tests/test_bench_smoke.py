@@ -1,0 +1,60 @@
+"""`make bench` still runs: bench/run.py in its quick mode produces every figure, ratio and target.
+
+No timing is asserted here (times on a shared 2-core machine are not test material); the real
+numbers come from `make bench` and are in the README. Skipped unless the bench extra (msgspec,
+orjson) is installed: `make bench` installs it, `make test` alone does not.
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from support import ROOT
+
+pytest.importorskip("msgspec")
+pytest.importorskip("orjson")
+
+BASELINES = {"stdlib", "msgspec", "orjson"}
+
+
+def test_quick_bench_produces_every_figure(tmp_path):
+    out = tmp_path / "results.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    res = json.loads(out.read_text(encoding="utf-8"))
+
+    per = res["per_message"]
+    assert set(per) == {"loads_str", "loads_bytes", "dumps", "json", "merge"}
+    assert set(per["loads_str"]) == {"ours", *BASELINES, "jsonschema"}
+    assert set(per["loads_bytes"]) == set(per["dumps"]) == {"ours", *BASELINES}
+    assert set(per["json"]) == set(per["merge"]) == {"ours", "stdlib", "msgspec"}
+    for figure in per.values():
+        for impl in figure.values():
+            assert impl["min"] > 0 and impl["median"] > 0 and impl["samples"]
+
+    for size in ("small", "large"):
+        batch = res["batches"][size]
+        assert batch["n"] > 0 and {"ours", *BASELINES} <= set(batch)
+    assert res["batches"]["large"]["n"] > res["batches"]["small"]["n"]
+
+    assert {"ours", "pydantic", "pydantic_bare", "stdlib", "msgspec", "orjson"} <= set(res["imports"])
+    assert all(v["median"] > 0 for v in res["imports"].values())
+    assert res["first_use"] > 0
+    assert set(res["memory"]) == {"ours", *BASELINES}
+    assert all(v["bytes_per_message"] > 0 for v in res["memory"].values())
+
+    assert len(res["targets"]) == 7
+    for target in res["targets"]:
+        assert isinstance(target["met"], bool) and isinstance(target["measured"], float)
+    for key in ("loads_str", "loads_bytes", "dumps", "json", "merge", "import", "memory"):
+        assert res["ratios"][key] and all(r > 0 for r in res["ratios"][key].values())
+
+    # the printed report has a row for every measurement and every target
+    for label in ("loads(str)", "loads(bytes)", "dumps()", ".json", "merge(", "batch of", "import (", "memory,"):
+        assert label in proc.stdout
+    for target in res["targets"]:
+        assert target["target"] in proc.stdout

@@ -1,0 +1,187 @@
+"""The runtime's fast paths (see the Performance section of the README) give exactly what the
+plain pydantic paths they replace give:
+
+* a payload union of object shapes validated left to right (where ``_first_fit_is_best`` allows
+  it) keeps the shape pydantic's default smart mode keeps: same value, same key order, same errors;
+* ``Integer``/``Int64`` read from JSON text (pydantic-core alone) == read from Python objects
+  (the before-validator and pydantic's bounds);
+* ``dumps()``/``.json`` (one serializer over ``__dict__``) == the model's own serializer.
+"""
+
+import json
+import math
+
+import pydantic_core
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from strategies import EVENT_TYPES, messages
+from support import same, wire_vectors
+
+from neetbox_protocol import EVENT_CLASSES, EventMsg, ProtocolError, _runtime
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _left_to_right(cls) -> bool:
+    cls.model_rebuild()  # validators are built on first use
+    return "left_to_right" in repr(cls.__pydantic_core_schema__["schema"]["schema"]["fields"]["payload"])
+
+
+FAST_UNION_TYPES = [t for t, cls in EVENT_CLASSES.items() if _left_to_right(cls)]
+
+WEIRD = [0, 1, 3.0, 3.5, -0.0, 1e300, 2**63, 2**64, True, None, "3", "NaN", "nan", "x", [], {}, {"a": 1}, [1.5]]
+COLLISIONS = [  # payloads that fit several shapes of one union, or none
+    {"x": "NaN", "y": 1, "result": 1, "reason": "r"}, {"x": 1.0, "y": "-Infinity", "error": "e", "reason": "r"},
+    {"whom": "w", "message": "m", "error": 1, "reason": "r"}, {"result": 200.0, "error": 404}, {"result": 2.5, "error": "x"},
+    {"name": "a", "step": 3.0, "current": "c", "total": 2.0, "rate": "NaN", "result": 1, "reason": "r", "error": 2},
+    {"name": "n", "projectId": "p", "result": 3.0, "reason": "r"}, {"result": {"description": None, "args": {}, "blocking": True}},
+    {"username": "u", "machine": "m", "processor": "p", "os_name": "o", "os_release": "r", "python_version": "3",
+     "python_build": ["a"], "name": "n", "projectId": "p", "version": "v", "runId": "r", "extension": {}, "client": {}},
+    {"a": {"description": None, "args": {}, "blocking": True}, "result": 2}, {}, {"error": None}, {"result": 1, "reason": 2},
+    {"cpus": [{"id": 1.0, "percentage": "NaN", "frequency": ["Infinity"]}], "cpustat": {"ctxSwitches": 1.0, "interrupts": 2,
+     "softInterrupts": 3, "syscalls": 4}, "ram": {"total": 1, "available": 1, "used": 1, "free": "NaN"}, "result": 1, "reason": "x"},
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def smart_twins():
+    """Each event class with its payload re-derived as pydantic's smart union (no left to right)."""
+    allow = _runtime._first_fit_is_best
+    _runtime._first_fit_is_best = lambda args: False
+    _runtime._typed_dict_of.cache_clear()
+    try:
+        twins = {}
+        for event_type in FAST_UNION_TYPES:
+            cls = EVENT_CLASSES[event_type]
+            namespace = {"__annotations__": {"payload": _runtime.payload_type(cls._payload_model)}, "__module__": __name__}
+            if not cls.model_fields["payload"].is_required():
+                namespace["payload"] = cls.model_fields["payload"].default
+            twins[event_type] = type(f"Smart{cls.__name__}", (cls,), namespace)
+    finally:
+        _runtime._first_fit_is_best = allow
+        _runtime._typed_dict_of.cache_clear()
+    return twins
+
+
+def outcome(cls, data):
+    try:
+        m = cls.model_validate(data)
+    except ValidationError as exc:
+        return ("error", [(e["loc"], e["type"], e["msg"]) for e in exc.errors(include_url=False)])
+    return ("ok", list(m.payload) if isinstance(m.payload, dict) else None, m.payload)
+
+
+def assert_same_outcome(fast, smart):
+    assert fast[0] == smart[0], (fast, smart)
+    if fast[0] == "error":
+        assert fast[1] == smart[1]
+    else:
+        assert fast[1] == smart[1]  # key order
+        assert same(fast[2], smart[2])
+
+
+def test_some_unions_are_left_to_right_and_action_stays_smart():
+    assert {"scalar", "log", "progress", "hardware", "status", "handshake"} <= set(FAST_UNION_TYPES)
+    assert "action" not in FAST_UNION_TYPES  # ActionResult.result is Any: smart mode prefers ActionError
+
+
+@pytest.mark.parametrize("payload", COLLISIONS + [{"x": w, "y": w, "result": w} for w in WEIRD])
+@pytest.mark.parametrize("event_type", FAST_UNION_TYPES)
+def test_left_to_right_picks_what_smart_mode_picks_on_collisions(smart_twins, event_type, payload):
+    for data in ({"eventType": event_type, "payload": payload}, json.dumps({"eventType": event_type, "payload": payload})):
+        validate = (lambda c, d: outcome(c, d)) if isinstance(data, dict) else (lambda c, d: outcome_json(c, d))
+        assert_same_outcome(validate(EVENT_CLASSES[event_type], data), validate(smart_twins[event_type], data))
+
+
+def outcome_json(cls, text):
+    try:
+        m = cls.model_validate_json(text)
+    except ValidationError as exc:
+        return ("error", [(e["loc"], e["type"], e["msg"]) for e in exc.errors(include_url=False)])
+    return ("ok", list(m.payload) if isinstance(m.payload, dict) else None, m.payload)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_left_to_right_picks_what_smart_mode_picks_on_generated_payloads(smart_twins, data):
+    event_type = data.draw(st.sampled_from(FAST_UNION_TYPES))
+    d = data.draw(messages(event_type))
+    if isinstance(d.get("payload"), dict) and d["payload"] and data.draw(st.booleans()):
+        # add or replace a key with a value of another kind, or a reply key
+        key = data.draw(st.sampled_from(sorted(d["payload"]) + ["result", "error", "reason"]))
+        d["payload"][key] = data.draw(st.sampled_from(WEIRD))
+    text = json.dumps(d)
+    assert_same_outcome(outcome_json(EVENT_CLASSES[event_type], text), outcome_json(smart_twins[event_type], text))
+    assert_same_outcome(outcome(EVENT_CLASSES[event_type], d), outcome(smart_twins[event_type], d))
+
+
+INTEGERS = [0, -1, 7, 3.0, -0.0, 3.5, 1e300, -1e300, 2**63 - 1, 2**63, -(2**63), -(2**63) - 1, 2**64, 9.223372036854776e18,
+            True, False, None, "3", "x", [], {}, float("nan"), float("inf")]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", INTEGERS, ids=repr)
+@pytest.mark.parametrize("where", ["eventId", "historyLen", "id", "payload.step", "payload.total", "payload.result"])
+def test_integers_from_json_text_equal_integers_from_python(where, value):
+    if where.startswith("payload."):
+        key = where.split(".")[1]
+        event_type, payload = ("handshake", {}) if key == "result" else (
+            "progress", {"name": "n", "step": 1, "current": "c", "total": 2, "rate": 1.0})
+        d = {"eventType": event_type, "payload": {**payload, key: value}}
+    else:
+        d = {"eventType": "scalar", "payload": {"x": 1, "y": 2}, where: value}
+    d["timestamp"] = "2026-11-24T06:00:00.000000"
+    from_text, from_python = result(lambda: EventMsg.loads(json.dumps(d))), result(lambda: EventMsg.loads(d))
+    assert from_text[0] == from_python[0], (from_text, from_python)
+    if from_text[0] == "error":
+        assert from_text[1] == from_python[1]
+    else:
+        assert same(from_text[1], from_python[1])
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63 and from_text[0] == "ok":
+        assert type(pick(from_text[1], where)) is int  # 3.0 is read as the integer 3
+
+
+def result(fn):
+    try:
+        return ("ok", fn().model_dump(by_alias=True))
+    except ProtocolError as err:
+        return ("error", err.errors)
+
+
+def pick(dumped, where):
+    node = dumped
+    for part in where.split("."):
+        node = node[part]
+    return node
+
+
+def test_nan_is_not_an_integer():
+    with pytest.raises(ProtocolError, match="eventId: Input should be a valid integer"):
+        EventMsg.loads('{"eventType": "scalar", "payload": {"x": 1, "y": 2}, "eventId": NaN}')
+    assert math.isnan(EventMsg.loads('{"eventType": "scalar", "payload": {"x": 1, "y": NaN}}').payload["y"])
+
+
+def model_serializer_json(m) -> bytes:
+    return type(m).__pydantic_serializer__.to_json(m, by_alias=True)
+
+
+@pytest.mark.parametrize("vec", wire_vectors(), ids=lambda v: f"{v['seq']}-{v['eventType']}")
+def test_dumps_equals_the_model_serializer_on_wire_frames(vec):
+    m = EventMsg.loads(vec["frame"])
+    assert m.dumps().encode() == model_serializer_json(m)
+    assert same(m.json, pydantic_core.from_json(model_serializer_json(m)))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_dumps_equals_the_model_serializer_on_generated_messages(data):
+    d = data.draw(messages(data.draw(st.sampled_from(EVENT_TYPES))))
+    if data.draw(st.booleans()):
+        d["someNewKey"] = data.draw(st.sampled_from(WEIRD))  # unknown keys take the model's serializer
+    m = EventMsg.loads(d)
+    assert m.dumps().encode() == model_serializer_json(m)
+    assert list(m.json) == list(pydantic_core.from_json(model_serializer_json(m)))
+    m.identity_type = "web"  # after assignment too
+    m.payload = m.json["payload"]
+    assert m.dumps().encode() == model_serializer_json(m)
