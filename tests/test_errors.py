@@ -165,3 +165,17 @@ def test_integral_floats_are_json_integers(src, key, expected):
         assert all(type(value[k]) is int for k in expected)
     else:
         assert value == expected and type(value) is int
+
+
+def test_typed_classes_check_the_payload_through_pydantic_entry_points_too():
+    # what the README's "Entry points" paragraph promises a service typing a field ScalarEvent
+    from pydantic import TypeAdapter, ValidationError
+
+    from neetbox_protocol import ScalarEvent
+
+    bad = {"eventType": "scalar", "payload": {"x": "abc", "y": 2}}
+    with pytest.raises(ValidationError):
+        ScalarEvent.model_validate(bad)
+    with pytest.raises(ValidationError):
+        TypeAdapter(ScalarEvent).validate_python(bad)
+    assert TypeAdapter(ScalarEvent).validate_python({**bad, "payload": {"x": 1, "y": 2}}).payload == {"x": 1, "y": 2}
