@@ -26,7 +26,6 @@ import difflib
 import filecmp
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -41,7 +40,9 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10: the same parser, from PyPI (the test extra installs it there)
     import tomli as tomllib
 
+import compat
 import emitters
+from emitters import CONSTANT_GROUPS, const_branches, known_events
 
 ROOT = Path(__file__).resolve().parent
 SCHEMA_DIR = ROOT / "schema"
@@ -112,9 +113,11 @@ def load_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
 
 def protocol_version(schemas: dict[str, dict]) -> str:
     """x-protocol-version of protocol.schema.json (MAJOR.MINOR.PATCH; compat.py gates changes on it)."""
-    version = schemas.get("protocol.schema.json", {}).get("x-protocol-version")
-    if not isinstance(version, str) or not re.fullmatch(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)", version):
-        raise SystemExit(f"schema/protocol.schema.json: x-protocol-version must be MAJOR.MINOR.PATCH, not {version!r}")
+    version = schemas.get(compat.VERSION_FILE, {}).get(compat.VERSION_KEY)
+    try:
+        compat.parse_version(version)
+    except compat.CompatError as exc:
+        raise SystemExit(f"schema/{compat.VERSION_FILE}: {exc}") from None
     return version
 
 
@@ -133,12 +136,6 @@ def bundle(schemas: dict[str, dict], version: str) -> dict:
         "$ref": "protocol.schema.json",
         "$defs": embedded,
     }  # fmt: skip
-
-
-def const_branches(schema: dict) -> list[dict]:
-    """The constants of an enumeration schema: its anyOf branches {const, title, description}."""
-    return [{"name": b["title"], "value": b["const"], "doc": b["description"], "same_as": b.get("x-same-as")}
-            for b in schema["anyOf"]]  # fmt: skip
 
 
 def run_datamodel_codegen(schema_dir: Path, out: Path) -> None:
@@ -165,17 +162,14 @@ def python_module(schema_rel: str) -> str:
 
 def event_specs(schemas: dict[str, dict]) -> list[dict]:
     """The typed events of message.schema.json: class name, event type, payload module and type."""
-    message = schemas["message.schema.json"]
     specs = []
-    for ref in message["$defs"]["KnownMessage"]["oneOf"]:
-        branch = message["$defs"][ref["$ref"].rsplit("/", 1)[1]]
-        payload_rel = branch["properties"]["payload"]["$ref"]
-        payload = schemas[payload_rel]
+    for event in known_events(schemas):
+        payload = schemas[event["payload_rel"]]
         specs.append({
-            "class_name": branch["title"], "event_type": branch["properties"]["eventType"]["const"],
-            "doc": branch["description"], "payload_doc": payload["description"],
-            "payload_module": python_module(payload_rel), "payload_type": payload["title"],
-            "payload_required": "payload" in branch.get("required", []),
+            "class_name": event["title"], "event_type": event["event_type"],
+            "doc": event["description"], "payload_doc": payload["description"],
+            "payload_module": python_module(event["payload_rel"]), "payload_type": payload["title"],
+            "payload_required": event["payload_required"],
         })  # fmt: skip
     return specs
 
@@ -223,9 +217,7 @@ def generate_package(out_root: Path, schemas: dict[str, dict], version: str, sch
     pkg.mkdir(parents=True)
     run_datamodel_codegen(schema_dir, pkg / "models")
 
-    groups = [("keys.schema.json", "Wire keys"), ("event-type.schema.json", "Event types"),
-              ("constants.schema.json", "Other constants")]  # fmt: skip
-    constants = [(title, schemas[rel]["description"], const_branches(schemas[rel])) for rel, title in groups]
+    constants = [(title, schemas[rel]["description"], const_branches(schemas[rel])) for rel, title in CONSTANT_GROUPS]
     names = [c["name"] for _, _, group in constants for c in group]
     by_name = {c["name"]: c["value"] for _, _, group in constants for c in group}
     for _, _, group in constants:  # an alias must name a constant of the same value

@@ -143,6 +143,17 @@ def typescript_declarations(schemas: dict[str, dict], version: str, header: str)
 # ----------------------------------------------------------------------------------- event metadata
 
 
+# the enumeration schemas of named constants, with the heading each group gets
+CONSTANT_GROUPS = [("keys.schema.json", "Wire keys"), ("event-type.schema.json", "Event types"),
+                   ("constants.schema.json", "Other constants")]  # fmt: skip
+
+
+def const_branches(schema: dict) -> list[dict]:
+    """The constants of an enumeration schema: its anyOf branches {const, title, description}."""
+    return [{"name": b["title"], "value": b["const"], "doc": b["description"], "same_as": b.get("x-same-as")}
+            for b in schema["anyOf"]]  # fmt: skip
+
+
 def known_events(schemas: dict[str, dict]) -> list[dict]:
     """The event types of message.schema.json's KnownMessage, in its order, with their
     directions (x-directions) and payload schema path."""
@@ -152,7 +163,8 @@ def known_events(schemas: dict[str, dict]) -> list[dict]:
         key = ref["$ref"].rsplit("/", 1)[1]
         branch = message["$defs"][key]
         events.append({
-            "key": key, "title": branch["title"], "event_type": branch["properties"]["eventType"]["const"],
+            "key": key, "title": branch["title"], "description": branch["description"],
+            "event_type": branch["properties"]["eventType"]["const"],
             "payload_rel": branch["properties"]["payload"]["$ref"],
             "payload_required": "payload" in branch.get("required", []),
             "directions": branch.get("x-directions", []),
@@ -196,7 +208,7 @@ def asyncapi_document(schemas: dict[str, dict], version: str, schema_path: str) 
     message payload $refs the published schemas under schema_path (relative to the document)."""
     check_directions(schemas)
     protocol = schemas["protocol.schema.json"]
-    event_docs = {b["const"]: b["description"] for b in schemas["event-type.schema.json"]["anyOf"]}
+    event_docs = {c["value"]: c["doc"] for c in const_branches(schemas["event-type.schema.json"])}
     events = known_events(schemas)
     envelope_ref = {"$ref": f"{schema_path}/envelope.schema.json"}
 
@@ -344,13 +356,12 @@ def docs_context(schemas: dict[str, dict], version: str) -> dict:
     protocol = schemas["protocol.schema.json"]
     envelope = schemas["envelope.schema.json"]
     common = schemas["common.schema.json"]
-    constant_names = {b["const"]: b["title"] for b in schemas["event-type.schema.json"]["anyOf"]}
-    event_docs = {b["const"]: b["description"] for b in schemas["event-type.schema.json"]["anyOf"]}
+    event_constants = {c["value"]: c for c in const_branches(schemas["event-type.schema.json"])}
     events = []
     for event in known_events(schemas):
         payload = schemas[event["payload_rel"]]
         events.append({
-            **event, "constant": constant_names[event["event_type"]], "doc": event_docs[event["event_type"]],
+            **event, "constant": event_constants[event["event_type"]]["name"], "doc": event_constants[event["event_type"]]["doc"],
             "payload_title": payload["title"], "payload_doc": payload["description"],
             "payload_type": type_text(payload, payload["$id"], by_id) if set(payload) & TYPE_KEYWORDS else "any JSON value",
             "payload_objects": object_types(payload, by_id),
@@ -368,8 +379,6 @@ def docs_context(schemas: dict[str, dict], version: str) -> dict:
     value_types = [{"title": node["title"], "type": type_text({k: v for k, v in node.items() if k != "title"}, common["$id"], by_id)
                     if "type" in node or "anyOf" in node else "any", "description": node["description"], "constraints": _constraints(node)}
                    for node in common["$defs"].values() if node.get("type") != "object"]  # fmt: skip
-    groups = [("keys.schema.json", "Wire keys"), ("event-type.schema.json", "Event types"),
-              ("constants.schema.json", "Other constants")]  # fmt: skip
     identity = schemas["identity-type.schema.json"]
     return {
         "version": version,
@@ -380,8 +389,7 @@ def docs_context(schemas: dict[str, dict], version: str) -> dict:
         "events": events,
         "identity": [{"name": n, "value": v, "doc": d} for n, v, d in
                      zip(identity["x-enum-varnames"], identity["enum"], identity["x-enum-descriptions"])],  # fmt: skip
-        "constant_groups": [{"title": title, "description": schemas[rel]["description"],
-                             "constants": [{"name": b["title"], "value": b["const"], "doc": b["description"]} for b in schemas[rel]["anyOf"]]}
-                            for rel, title in groups],  # fmt: skip
+        "constant_groups": [{"title": title, "description": schemas[rel]["description"], "constants": const_branches(schemas[rel])}
+                            for rel, title in CONSTANT_GROUPS],  # fmt: skip
         "schema_files": sorted(schemas),
     }  # fmt: skip

@@ -131,13 +131,18 @@ class _JsonInteger:
         return f"_JsonInteger(ge={self.ge!r}, le={self.le!r})"
 
 
+def _integer(ge: int | None = None, le: int | None = None) -> Any:
+    """An integer type with optional bounds: for Python input the before-validator, then
+    ``StrictInt`` and the bounds; for JSON input the same check in pydantic-core alone."""
+    bounds = (Field(ge=ge, le=le),) if ge is not None or le is not None else ()
+    return Annotated[(StrictInt, BeforeValidator(_integral_float_to_int), *bounds, _JsonInteger(ge, le))]
+
+
 #: A JSON integer: an int, or an integral float read as the int (``3.0`` -> ``3``).
-Integer = Annotated[StrictInt, BeforeValidator(_integral_float_to_int), _JsonInteger()]
+Integer = _integer()
 
 #: A signed 64-bit Integer (the bounds are the schema's ``minimum``/``maximum``).
-Int64 = Annotated[
-    StrictInt, BeforeValidator(_integral_float_to_int), Field(ge=-(2**63), le=2**63 - 1), _JsonInteger(-(2**63), 2**63 - 1)
-]
+Int64 = _integer(-(2**63), 2**63 - 1)
 
 
 class ProtocolError(ValueError):
@@ -343,13 +348,8 @@ def _branches(tp: Any) -> list:
 
 
 def _unalias(tp: Any) -> Any:
-    while True:
-        if isinstance(tp, TypeAliasType):
-            tp = tp.__value__
-        elif typing.get_origin(tp) is Annotated:
-            tp = typing.get_args(tp)[0]
-        else:
-            return tp
+    """The type under aliases and ``Annotated``."""
+    return _peel(tp)[0]
 
 
 def _shape(tp: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
