@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: generate check test bench matrix dist compat baseline dropin clean
+.PHONY: generate check test bench matrix dist compat baseline dropin accidental-values clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,9 +50,16 @@ compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol
 baseline: $(STAMP)  ## record schema/ as schema/baselines/<x-protocol-version>/ (--force to overwrite)
 	$(PY) compat.py record
 
-dropin: $(STAMP)  ## the real neetbox 0.6.0 with neetbox._protocol swapped for generated/
+dropin: $(STAMP)  ## the real neetbox 0.6.0 with neetbox._protocol swapped for generated/, then its startup race probe
 	../shared/tools/dropin/setup.sh
 	CANDIDATE=generated DROPIN_QUIRKS=info ../shared/tools/dropin/run.sh
+	CANDIDATE=generated ../shared/tools/dropin/startup_probe.sh
+
+accidental-values:  ## docs/accidental-values.md: what neetbox 0.6.0's client sends for accidental values, original vs generated/
+	../shared/tools/dropin/setup.sh
+	{ printf '%s\n\n' '# What neetbox 0.6.0 sends for the values an ML user passes by accident' \
+	  'Made by `make accidental-values` (`tools/accidental_values.py --table`): the real neetbox 0.6.0 client API called in-process with the original `neetbox._protocol` and with `neetbox_protocol` from `generated/`, the websocket replaced by a recorder. "stuck" = the original'"'"'s `dumps()` raised inside neetbox'"'"'s send loop, which swallows the error and keeps the message at the head of its queue (every later send of that process is lost). torch and matplotlib are not installed in the harness, so torch values and `add_figure` are not exercised.'; \
+	  $(HOME)/.cache/dropin-venv/bin/python tools/accidental_values.py --table --candidate generated | sed -e 's|protocol_file=[^,]*/|protocol_file=.../|'; } > docs/accidental-values.md
 
 clean:
 	rm -rf $(VENV) node_modules .nox .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info

@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 import numbers
 import re
+import time
 import types
 import typing
 from collections.abc import Mapping
@@ -37,6 +38,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictFloat,
     StrictInt,
     TypeAdapter,
     ValidationError,
@@ -52,6 +54,8 @@ __all__ = [
     "Int64",
     "Integer",
     "NonFiniteFloat",
+    "NonFiniteToken",
+    "Number",
     "ProtocolError",
     "get_timestamp",
     "payload_type",
@@ -79,17 +83,158 @@ _ISO_FORMAT = DATETIME_FORMAT == "%Y-%m-%dT%H:%M:%S.%f"
 
 
 #: A non-finite float as the strict-JSON string token ("NaN", "Infinity", "-Infinity"),
-#: validated back into the float.
+#: validated back into the float: the typed view (``typed_payload``) reads these as floats.
 NonFiniteFloat = Annotated[Literal["NaN", "Infinity", "-Infinity"], AfterValidator(float)]
+
+#: The same token kept as the string: what a message's plain data (``payload``, unknown keys)
+#: holds, so that whatever a service does with it (``json.dumps``, sqlite, a JSON response)
+#: stays strict JSON.
+NonFiniteToken = Literal["NaN", "Infinity", "-Infinity"]
+
+
+def _token(value: float) -> str:
+    """The strict-JSON token of a non-finite float."""
+    return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
+
+
+def _bool_to_int(value: Any) -> Any:
+    # a Python bool is an int (True + 1 == 2), and neetbox's UI plots a bool series as 0/1: where
+    # the schema wants a number, a bool from Python code is written as 1/0 (JSON's true stays
+    # rejected there: it is not a number)
+    return int(value) if type(value) is bool else value
 
 
 def _integral_float_to_int(value: Any) -> Any:
     # JSON Schema's "integer" is any number with a zero fractional part, so ``3.0`` (what
-    # Python's json.dumps writes for a float step) is the integer 3. Everything else is left
-    # for the strict int check (3.5, "3", True are rejected).
-    if type(value) is float and value.is_integer():
+    # Python's json.dumps writes for a float step) is the integer 3. A Python bool is 1/0 (see
+    # ``_bool_to_int``). Everything else is left for the strict int check (3.5, "3" are rejected).
+    t = type(value)
+    if t is float and value.is_integer():
+        return int(value)
+    if t is bool:
         return int(value)
     return value
+
+
+def _text_of_scalar(value: Any) -> Any:
+    if type(value) is bool or type(value) is int or type(value) is float:
+        return _scalar_text(value)
+    return value
+
+
+def _flag_of_scalar(value: Any) -> Any:
+    if value is None or type(value) is int or type(value) is float:
+        return bool(value)
+    if type(value) is str and value in _TOKENS:  # a non-finite float, already made its token by ``_jsonable``: truthy
+        return True
+    return value
+
+
+_TOKENS = frozenset(("NaN", "Infinity", "-Infinity"))
+
+
+class _PythonScalarAs:
+    """Annotation: Python input reads a scalar the way Python code means it where the schema wants
+    a string or a flag, before the strict check; JSON input is checked as it is. A number or bool
+    given for a string (``@action(description=True)``) is its JSON text (``"true"``); None or a
+    number given for a flag (``@action(blocking=None)``) is its truth value, as neetbox's client
+    itself reads it (``if not action.blocking``). Other values are left to the strict check."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Any):
+        self.fn = fn
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
+        cs = pydantic_core.core_schema
+        schema = handler(source)
+        return cs.json_or_python_schema(json_schema=schema, python_schema=cs.no_info_before_validator_function(self.fn, schema))
+
+    def __repr__(self) -> str:
+        return f"_PythonScalarAs({self.fn.__name__})"
+
+
+_AS_TEXT = _PythonScalarAs(_text_of_scalar)
+_AS_FLAG = _PythonScalarAs(_flag_of_scalar)
+
+
+def _json_number(value: Any) -> Any:
+    return _token(value) if type(value) is float and value - value != 0.0 else value
+
+
+def _non_finite_token(value: float) -> str:
+    if value - value == 0.0:
+        raise ValueError("finite")  # only reached for a number the branches before rejected
+    return _token(value)
+
+
+_NUMBER_ERROR = "Input should be a number, or 'NaN', 'Infinity' or '-Infinity'"
+
+
+class _NumberSchema:
+    """Annotation: the whole check of a ``Number``, tried left to right (the branches exclude each
+    other, so the first that fits is the only one): an int, a float, a token. ``plain_data``
+    is the form a message holds (``payload``): a non-finite float, as the bare ``NaN`` token of
+    neetbox 0.6.0's JSON reads, becomes its token, and a token stays a string; otherwise (the
+    typed view, ``typed_payload``) a token is read as the float, and JSON output writes a
+    non-finite float as its token (``model_dump_json``, and the ``model_dump(mode="json")`` of a
+    FastAPI response, which ``ser_json_inf_nan`` does not cover), never ``null``. Python input
+    reads a bool as 1/0 first (a Python bool is an int; neetbox's UI plots it as one)."""
+
+    __slots__ = ("plain_data",)
+
+    def __init__(self, plain_data: bool):
+        self.plain_data = plain_data
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
+        cs = pydantic_core.core_schema
+        tokens = cs.literal_schema(["NaN", "Infinity", "-Infinity"])
+        if self.plain_data:
+            branches = [cs.int_schema(strict=True), cs.float_schema(strict=True, allow_inf_nan=False), tokens,
+                        cs.chain_schema([cs.float_schema(strict=True), cs.no_info_plain_validator_function(_non_finite_token)])]
+            serialization = None
+        else:
+            branches = [cs.int_schema(strict=True), cs.float_schema(strict=True),
+                        cs.chain_schema([tokens, cs.no_info_plain_validator_function(float)])]
+            serialization = cs.plain_serializer_function_ser_schema(_json_number, when_used="json")
+        union = cs.union_schema(branches, mode="left_to_right", custom_error_type="number_type",
+                                custom_error_message=_NUMBER_ERROR)
+        return cs.json_or_python_schema(json_schema=union, python_schema=cs.no_info_before_validator_function(_bool_to_int, union),
+                                        serialization=serialization)
+
+    def __repr__(self) -> str:
+        return f"_NumberSchema(plain_data={self.plain_data})"
+
+
+#: A JSON number (integers stay integers) or a non-finite float as its string token ("NaN",
+#: "Infinity", "-Infinity"), read as the float; from Python, a bool is 1/0 (see ``_NumberSchema``).
+#: The union below is what type checkers and the union analysis see; the check is the marker's.
+Number = Annotated[Union[StrictInt, StrictFloat, NonFiniteFloat], _NumberSchema(plain_data=False)]
+
+#: The same value in the form a message holds as plain data: the token stays a string.
+_PLAIN_NUMBER = _NumberSchema(plain_data=True)
+PlainNumber = Annotated[Union[StrictInt, StrictFloat, NonFiniteToken], _PLAIN_NUMBER]
+
+
+class _JsonAny:
+    """Annotation on a free-form (``Any``) position of a payload: JSON input there may hold bare
+    ``NaN``/``Infinity`` tokens (neetbox 0.6.0 writes them), which the parser reads as floats;
+    the value is kept in the strict-JSON form (see ``_strict_json_floats``). Python input is
+    already in that form (``_jsonable``)."""
+
+    __slots__ = ()
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
+        cs = pydantic_core.core_schema
+        return cs.json_or_python_schema(json_schema=cs.no_info_after_validator_function(_strict_json_floats, cs.any_schema()),
+                                        python_schema=cs.any_schema())
+
+    def __repr__(self) -> str:
+        return "_JsonAny()"
+
+
+#: A free-form value as a message holds it.
+PlainAny = Annotated[Any, _JsonAny()]
 
 
 def _float_to_int(value: float) -> int:
@@ -145,6 +290,36 @@ Integer = _integer()
 Int64 = _integer(-(2**63), 2**63 - 1)
 
 
+class InstalledVersion:
+    """The version of an installed distribution, re-read on access once the value is older than
+    ``max_age`` seconds: neetbox's original refreshes ``VERSION`` every 60 s with a timer thread
+    so that a long-running server follows an upgrade of neetbox; this does the same without a
+    thread. ``fallback`` when the distribution is not installed. ``clock`` and ``reader`` are
+    there for tests (a fake clock, a fake installed version)."""
+
+    def __init__(self, dist: str, fallback: str, max_age: float = 60.0):
+        self.dist, self.fallback, self.max_age = dist, fallback, max_age
+        self.clock = time.monotonic
+        self.reader = self._installed
+        self._value: str | None = None
+        self._read_at = 0.0
+
+    def get(self) -> str:
+        now = self.clock()
+        if self._value is None or now - self._read_at >= self.max_age:
+            self._value, self._read_at = self.reader(self.dist) or self.fallback, now
+        return self._value
+
+    @staticmethod
+    def _installed(dist: str) -> str | None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            return None
+
+
 class ProtocolError(ValueError):
     """Raised for every message that does not follow the protocol.
 
@@ -167,7 +342,7 @@ class ProtocolError(ValueError):
         raw = exc.errors(include_url=False)
         own = [e for e in raw if not _in_reply_branch(e["loc"])]
         by_path: dict[str, list[dict]] = {}
-        for err in own or raw:
+        for err in _closest_shape(own or raw):
             if err["type"] == "union_tag_not_found":
                 err = {**err, "loc": ("eventType",), "msg": "Field required"}
             elif err["type"] == "union_tag_invalid":
@@ -180,11 +355,34 @@ class ProtocolError(ValueError):
         return cls(errors)
 
 
+def _closest_shape(errors: list[dict]) -> list[dict]:
+    """When a value fit none of the object shapes of a union (a status payload: platform, config
+    or action registry), only the errors of the shape it came closest to: the fewest missing
+    keys, then the fewest errors (``@action(blocking="x")`` reports ``payload.act.blocking``,
+    not the keys a platform section would need)."""
+    groups: dict[tuple, dict[str, list[dict]]] = {}
+    rest = []
+    for err in errors:
+        loc = err["loc"]
+        at = next((i for i, item in enumerate(loc) if isinstance(item, str) and i + 1 < len(loc)
+                   and (item in _BRANCH_LABELS or item.startswith(("dict[", "list[")))), None)
+        if at is None:
+            rest.append(err)
+        else:
+            groups.setdefault(loc[:at], {}).setdefault(loc[at], []).append(err)
+    if not groups:
+        return errors
+    kept = list(rest)
+    for branches in groups.values():
+        kept += min(branches.values(), key=lambda errs: (sum(e["type"] == "missing" for e in errs), len(errs)))
+    return kept
+
+
 def _in_reply_branch(loc: tuple) -> bool:
     return any(isinstance(i, str) and i.startswith("union[ResultReply") for i in loc)
 
 
-_SCHEMA_LABEL = re.compile(r"^(union|tagged-union|function-\w+|constrained-\w+|literal|list|dict|nullable|typed-dict)(\[.*\])?$")
+_SCHEMA_LABEL = re.compile(r"^(union|tagged-union|function-\w+|constrained-\w+|json-or-python|literal|list|dict|nullable|typed-dict)(\[.*\])?$")
 _TYPE_LABELS = frozenset({"int", "float", "str", "bool", "none", "bytes"})
 
 
@@ -227,10 +425,13 @@ def _jsonable(value: Any, path: str, depth: int = 0) -> Any:
     """Turn a Python value into plain JSON data, as neetbox 0.6.0's ``json.dumps(default=str)``
     did, with one fix: numbers that are not ``int``/``float`` (numpy scalars, Fraction) become
     JSON numbers instead of strings. Tuples become arrays, Enums their value, anything else
-    JSON has no type for is written with ``str()`` (an exception becomes its message)."""
+    JSON has no type for is written with ``str()`` (an exception becomes its message). A
+    non-finite float becomes its strict-JSON token ("NaN", "Infinity", "-Infinity")."""
     t = type(value)
-    if t is str or t is int or t is float or t is bool or value is None:
+    if t is str or t is int or t is bool or value is None:
         return value
+    if t is float:
+        return value if value - value == 0.0 else _token(value)
     if depth >= MAX_DEPTH:
         raise ProtocolError.at(path, f"nested deeper than {MAX_DEPTH} levels", "too_deep")
     if isinstance(value, Mapping):
@@ -249,9 +450,10 @@ def _jsonable(value: Any, path: str, depth: int = 0) -> Any:
         return int(value)
     if isinstance(value, numbers.Real):
         try:  # np.float32(0.1) -> 0.1 (its shortest repr), not 0.10000000149011612
-            return float(str(value))
+            number = float(str(value))
         except ValueError:
-            return float(value)
+            number = float(value)
+        return number if number - number == 0.0 else _token(number)
     if isinstance(value, BaseModel):
         return pydantic_core.from_json(value.model_dump_json(by_alias=True))
     tolist = getattr(value, "tolist", None)  # numpy arrays and numpy bools
@@ -263,14 +465,68 @@ def _jsonable(value: Any, path: str, depth: int = 0) -> Any:
 
 
 def _json_key(key: Any, path: str) -> str:
-    """Object keys as json.dumps writes them."""
+    """Object keys as json.dumps writes them (numpy scalars too, which json.dumps refuses)."""
     if isinstance(key, str):
         return str.__str__(key)
-    if key is True or key is False or key is None:
-        return {True: "true", False: "false", None: "null"}[key]
-    if isinstance(key, (int, float)):
-        return repr(float(key)) if isinstance(key, float) else str(int(key))
-    raise ProtocolError.at(path, f"object key {key!r} is not a string", "key_type")
+    text = _scalar_text(key)
+    if text is None:
+        raise ProtocolError.at(path, f"object key {key!r} is not a string (keys are strings; a number, bool or None is written as its JSON text)", "key_type")
+    return text
+
+
+def _scalar_text(value: Any) -> str | None:
+    """The JSON text of a Python scalar (``True`` -> ``true``, ``0.1`` -> ``0.1``, NaN -> ``NaN``,
+    numpy scalars and 0-d arrays alike), as json.dumps writes an object key; None for anything
+    else. Where the schema wants a string and Python code passes such a scalar (a series or
+    an action named by a number, a bool as a description), this text is what is sent."""
+    if value is None or value is True or value is False:
+        return "null" if value is None else "true" if value else "false"
+    if isinstance(value, (str, bytes)) or not isinstance(value, numbers.Number) and not callable(getattr(value, "tolist", None)):
+        return None
+    if isinstance(value, numbers.Number) and not isinstance(value, (numbers.Integral, numbers.Real)):
+        return None  # complex
+    try:
+        plain = value if isinstance(value, (int, float)) else _jsonable(value, "")
+    except ProtocolError:
+        return None
+    if type(plain) is bool:
+        return "true" if plain else "false"
+    if isinstance(plain, int):
+        return str(int(plain))
+    if isinstance(plain, float):
+        return float.__repr__(plain) if plain - plain == 0.0 else _token(plain)
+    if isinstance(plain, str) and plain in ("NaN", "Infinity", "-Infinity"):
+        return plain
+    return None
+
+
+def _strict_json_floats(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by its token, in place where it is a dict
+    or list (fresh containers that validation just built). For messages read from JSON text
+    that carries neetbox 0.6.0's bare ``NaN``/``Infinity`` tokens."""
+    if type(value) is float:
+        return value if value - value == 0.0 else _token(value)
+    if type(value) is dict:
+        for k, v in value.items():
+            if type(v) is float or type(v) is dict or type(v) is list:
+                value[k] = _strict_json_floats(v)
+    elif type(value) is list:
+        for i, v in enumerate(value):
+            if type(v) is float or type(v) is dict or type(v) is list:
+                value[i] = _strict_json_floats(v)
+    return value
+
+
+def _bare_tokens(msg: EnvelopeBase) -> EnvelopeBase:
+    """A message read from JSON text that may hold bare non-finite tokens: its plain data
+    (payload, unknown keys) in the strict-JSON form (a typed payload is already: this is for
+    the untyped envelope and for unknown keys)."""
+    d = msg.__dict__
+    if type(msg)._payload_model is None:
+        d["payload"] = _strict_json_floats(d["payload"])
+    if msg.__pydantic_extra__:
+        _strict_json_floats(msg.__pydantic_extra__)
+    return msg
 
 
 # ----------------------------------------------------------------------------- payload dicts
@@ -284,12 +540,14 @@ def payload_type(tp: Any) -> Any:
 
 
 def _dictify(tp: Any) -> Any:
+    if tp is Any:
+        return PlainAny
     if isinstance(tp, TypeAliasType):
         return _dictify(tp.__value__)
     origin = typing.get_origin(tp)
     if origin is Annotated:
         base, *meta = typing.get_args(tp)
-        return Annotated[(_dictify(base), *meta)]
+        return Annotated[(_dictify(base), *map(_plain_marker, meta), *_python_reading(base, meta))]
     if origin is Union or origin is types.UnionType:
         args = typing.get_args(tp)
         union = Union[tuple(_dictify(a) for a in args)]
@@ -471,13 +729,30 @@ def _typed_dict_of(model: type[BaseModel]) -> Any:
     for name, info in model.model_fields.items():
         ann = _dictify(_drop_missing(info.annotation))
         if info.metadata:
-            ann = Annotated[(ann, *info.metadata)]
+            ann = Annotated[(ann, *map(_plain_marker, info.metadata), *_python_reading(ann, info.metadata))]
         fields[info.alias or name] = ann if info.is_required() else NotRequired[ann]
-    td = TypedDict(model.__name__, fields)  # type: ignore[operator]
     extra = model.model_config.get("extra") or "ignore"
+    # unknown keys of an open shape are free-form values, held in the strict-JSON form too
+    td = TypedDict(model.__name__, fields, **({"extra_items": PlainAny} if extra == "allow" else {}))  # type: ignore[operator]
     td.__pydantic_config__ = ConfigDict(extra=extra, ser_json_inf_nan="strings")  # type: ignore[attr-defined]
     _BRANCH_LABELS.add(model.__name__)
     return td
+
+
+def _plain_marker(meta: Any) -> Any:
+    """A number's check as plain data: the token stays a string (the typed view reads a float)."""
+    return _PLAIN_NUMBER if isinstance(meta, _NumberSchema) else meta
+
+
+def _python_reading(base: Any, meta: Any) -> tuple:
+    """The marker that reads a Python scalar where the schema wants a strict str or bool (see
+    ``_PythonScalarAs``); nothing for other types."""
+    if any(getattr(m, "strict", None) is True for m in meta):
+        if base is str:
+            return (_AS_TEXT,)
+        if base is bool:
+            return (_AS_FLAG,)
+    return ()
 
 
 def _drop_missing(tp: Any) -> Any:
@@ -517,10 +792,6 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         validate_assignment=True,
         ser_json_inf_nan="strings",
         regex_engine="rust-regex",
-        # validators and serializers are built on first use, not at import: a process builds
-        # only what it uses (``EventMsg.loads`` needs the union of the typed events, not each
-        # event's own validator, which a constructor call builds)
-        defer_build=True,
     )
 
     # filled by the generated events module: event type -> typed subclass, and the generated
@@ -528,7 +799,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     _event_classes: ClassVar[dict[str, type[EnvelopeBase]]] = {}
     _payload_model: ClassVar[Any] = None
     _known_adapter: ClassVar[TypeAdapter | None] = None
-    _loads_json: ClassVar[Any] = None  # EventMsg: the union's validate_json, once built
+    _loads_json: ClassVar[Any] = None  # EventMsg: the union's validate_json
 
     # -- construction ------------------------------------------------------------------------
 
@@ -556,6 +827,8 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "payload" or name not in type(self).model_fields:
             value = _jsonable(value, name)
+        elif name in _PYTHON_TEXT_KEYS and value is not None and type(value) is not str:
+            value = _python_text(value)
         try:
             super().__setattr__(name, value)
         except ValidationError as exc:
@@ -599,34 +872,40 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         unless ``strict=True``. Bad input raises ``ProtocolError``."""
         t = type(src)
         if t is str or t is bytes:  # the common case first, in as few steps as possible
-            fast = cls._loads_json
-            if fast is None and cls._payload_model is None and cls._known_adapter is not None:
-                # EventMsg: the typed events' union, built on first use; the typed subclasses
-                # have their own ``_loads_json = None`` and take the general path below
-                fast = cls._loads_json = cls._known_adapter.validator.validate_json
+            fast = cls._loads_json  # EventMsg: the typed events' union; a typed class: None
             if fast is not None and len(src) <= max_bytes:
                 try:
-                    return fast(src)
+                    msg = fast(src)
                 except ValidationError as exc:
                     if strict or not _only_unknown_tag(exc):
                         raise ProtocolError.from_validation_error(exc) from None
-                try:  # an event type this version does not know: the untyped envelope
-                    return cls.__pydantic_validator__.validate_json(src)
-                except ValidationError as exc:
-                    raise ProtocolError.from_validation_error(exc) from None
+                    try:  # an event type this version does not know: the untyped envelope
+                        return _bare_tokens(cls.__pydantic_validator__.validate_json(src))
+                    except ValidationError as exc:
+                        raise ProtocolError.from_validation_error(exc) from None
+                # a typed payload holds the strict-JSON form already (``PlainNumber``, ``PlainAny``);
+                # unknown keys are free-form
+                if msg.__pydantic_extra__:
+                    _strict_json_floats(msg.__pydantic_extra__)
+                return msg
         if t is str or t is bytes or isinstance(src, (str, bytes, bytearray, memoryview)):
             if len(src) > max_bytes:
                 raise ProtocolError.at("", f"message is {len(src)} bytes, over the limit of {max_bytes}", "too_large")
-            if isinstance(src, memoryview):
-                src = src.tobytes()
+            if not isinstance(src, (str, bytes)):
+                src = bytes(src)
             json_input = True
         elif isinstance(src, Mapping):
             if not isinstance(src.get("eventType", ""), str):
                 raise ProtocolError.at("eventType", "Input should be a valid string", "string_type")
-            src = _prepare_python(src)
+            src = _prepare_python(src)  # Python values made JSON data (non-finite floats: tokens)
             json_input = False
         else:
             raise ProtocolError.at("", f"message must be JSON text, bytes or a dict, not {type(src).__name__}", "message_type")
+        msg = cls._validate(src, json_input, strict)
+        return _bare_tokens(msg) if json_input else msg
+
+    @classmethod
+    def _validate(cls, src: Any, json_input: bool, strict: bool) -> EnvelopeBase:
         known = cls._known_adapter
         if cls._payload_model is not None or known is None:  # a typed class: itself
             validator = cls.__pydantic_validator__
@@ -672,9 +951,13 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         _WIRE_NAMES.update({n: f.alias for n, f in cls.model_fields.items() if f.alias})
         _KNOWN_KEYS.update(cls.model_fields, _WIRE_NAMES.values())
         union = Union[tuple(classes.values())]
-        cls._known_adapter = TypeAdapter(
-            Annotated[union, Field(discriminator="event_type")], config=ConfigDict(defer_build=True)
-        )
+        # built here, at import, like every model's validator (no ``defer_build``): the first message
+        # of each type must cost what later ones do, or neetbox's client widens its startup race
+        # (it may flush queued sends before its handshake when building one takes milliseconds)
+        cls._known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])
+        cls._loads_json = cls._known_adapter.validator.validate_json
+        for sub in classes.values():
+            _adapter(sub._payload_model)
         _WIRE.serializer = _wire_serializer(cls)
 
 
@@ -720,7 +1003,20 @@ def _prepare_python(data: Mapping[str, Any]) -> dict[str, Any]:
             raise ProtocolError.at("", f"message key {key!r} is not a string", "key_type")
         if key == "payload" or key not in known:
             value = _jsonable(value, key)
+        elif key in _PYTHON_TEXT_KEYS and value is not None and type(value) is not str:
+            value = _python_text(value)
         out[key] = value
     return out
+
+
+#: Envelope keys that neetbox's client API fills from a user's value (``add_scalar(name, ...)``,
+#: ``logger.log(..., series=)``, ``add_image(name, ...)``, ``add_hyperparams(..., name=)``): a
+#: Python scalar given there is sent as its JSON text, as a payload string is (``_AS_TEXT``).
+_PYTHON_TEXT_KEYS = frozenset({"series"})
+
+
+def _python_text(value: Any) -> Any:
+    text = _scalar_text(value)
+    return value if text is None else text
 
 

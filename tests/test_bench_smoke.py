@@ -43,18 +43,21 @@ def test_quick_bench_produces_every_figure(tmp_path):
 
     assert {"ours", "pydantic", "pydantic_bare", "stdlib", "msgspec", "orjson"} <= set(res["imports"])
     assert all(v["median"] > 0 for v in res["imports"].values())
-    assert res["first_use"] > 0
+    from neetbox_protocol import EVENT_CLASSES
+
+    assert set(res["first_message"]) == set(EVENT_CLASSES)  # every event type, derived from the schemas
+    assert all(t > 0 for v in res["first_message"].values() for t in v.values())
     assert set(res["memory"]) == {"ours", *BASELINES}
     assert all(v["bytes_per_message"] > 0 for v in res["memory"].values())
 
-    assert len(res["targets"]) == 7
+    assert len(res["targets"]) == 8
     for target in res["targets"]:
         assert isinstance(target["met"], bool) and isinstance(target["measured"], float)
     for key in ("loads_str", "loads_bytes", "dumps", "json", "merge", "import", "memory"):
         assert res["ratios"][key] and all(r > 0 for r in res["ratios"][key].values())
 
     # the printed report has a row for every measurement and every target
-    for label in ("loads(str)", "loads(bytes)", "dumps()", ".json", "merge(", "batch of", "import (", "memory,"):
+    for label in ("loads(str)", "loads(bytes)", "dumps()", ".json", "merge(", "batch of", "import (", "memory,", "first message"):
         assert label in proc.stdout
     for target in res["targets"]:
         assert target["target"] in proc.stdout

@@ -69,7 +69,7 @@ def test_bad_line_exits_1_naming_line_event_type_and_path(bad_capture):
     code, out, err = run("validate", str(bad_capture))
     assert code == 1
     lines = out.splitlines()
-    assert f"{bad_capture}:{SCALAR + 1}: scalar: payload.x: Input should be a valid integer" in lines[0]
+    assert f"{bad_capture}:{SCALAR + 1}: scalar: payload.x: Input should be a number" in lines[0]
     assert lines[1].startswith(f"{bad_capture}:{len(FRAMES) + 2}: <none>: <message>: Invalid JSON")
     assert f"{len(FRAMES) + 1} message(s) in {bad_capture}: 2 invalid" in out
     assert any(line.split() == ["scalar", str(sum(1 for f in FRAMES if '"scalar"' in f) - 1), "1"] for line in lines)

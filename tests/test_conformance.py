@@ -24,8 +24,10 @@ def ajv_verdicts() -> dict:
 
 
 def model_verdict(vector) -> tuple[bool, list]:
+    # a vector is a JSON value, so the models read it as JSON text (a dict would be Python input,
+    # where e.g. a bool in a number position is read as 1/0)
     try:
-        EventMsg.loads(vector["message"], strict=vector.get("strict", False))
+        EventMsg.loads(json.dumps(vector["message"]), strict=vector.get("strict", False))
     except ProtocolError as err:
         return False, [e["path"] for e in err.errors]
     return True, []

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Final, Union
 
-from ._runtime import DEFAULT_MAX_BYTES, ProtocolError, get_timestamp
+from ._runtime import DEFAULT_MAX_BYTES, InstalledVersion, ProtocolError, get_timestamp
 from ._schemas import BUNDLE, schema, schema_names
 from .constants import *  # noqa: F403  (every name is listed in constants.__all__)
 from .constants import __all__ as _constant_names
@@ -44,7 +44,7 @@ from .models.identity_type_schema import IdentityType
 
 __version__ = "0.1.0"
 
-PROTOCOL_VERSION: Final = "1.0.0"
+PROTOCOL_VERSION: Final = "1.1.0"
 """The neetbox wire protocol: every frame a peer sends is a Message. `x-protocol-version` is the protocol's semantic version (MAJOR.MINOR.PATCH): MAJOR grows with a change that breaks an old peer, MINOR with a compatible addition, PATCH with a documentation fix. `make compat` checks a change against the last released baseline (schema/baselines/)."""
 
 #: What VERSION / NEETBOX_VERSION are when the neetbox distribution is not installed.
@@ -81,20 +81,15 @@ __all__ = [
     "Union",
 ]
 
-_versions: dict[str, str] = {}
+_neetbox_version = InstalledVersion("neetbox", VERSION_FALLBACK)
 
 
 def __getattr__(name: str) -> str:
     """VERSION and NEETBOX_VERSION: the installed neetbox distribution's version, as in the
-    original (neetbox's server reports it and stamps it into its history DB). Read once, on first
-    use (no I/O at import); VERSION_FALLBACK (this package's version) when neetbox is absent."""
+    original (neetbox's server reports it and stamps it into its history DB). Read on first use
+    (no I/O at import) and again on access once the value is older than 60 s, so a long-running
+    server follows an upgrade of neetbox (the original re-read it every 60 s in a timer thread);
+    VERSION_FALLBACK (this package's version) when neetbox is absent."""
     if name in ("VERSION", "NEETBOX_VERSION"):
-        if "neetbox" not in _versions:
-            from importlib.metadata import PackageNotFoundError, version
-
-            try:
-                _versions["neetbox"] = version("neetbox")
-            except PackageNotFoundError:
-                _versions["neetbox"] = VERSION_FALLBACK
-        return _versions["neetbox"]
+        return _neetbox_version.get()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

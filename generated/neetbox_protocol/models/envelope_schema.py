@@ -21,7 +21,7 @@ class EventMsg(EnvelopeBase):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     project_id: Annotated[Identifier | None, Field(alias="projectId")] = None
     """Id of the project (null on the server monitor's frames)."""

@@ -14,7 +14,7 @@ class ActionRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     name: StrictStr
     """Name of the registered action."""
@@ -28,7 +28,7 @@ class ActionResult(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     name: StrictStr
     """Name of the action."""
@@ -42,7 +42,7 @@ class ActionError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     name: StrictStr
     """Name of the action."""

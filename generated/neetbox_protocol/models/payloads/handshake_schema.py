@@ -15,7 +15,7 @@ class HandshakeResult(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     result: Integer
     """200 when the peer joined."""
@@ -29,7 +29,7 @@ class HandshakeError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     error: Integer
     """404: project id not found; 400: a client with this run id is already connected."""

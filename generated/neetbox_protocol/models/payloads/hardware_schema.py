@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from neetbox_protocol._runtime import Integer
+from neetbox_protocol._runtime import Integer, Number
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
-from ..common_schema import Number, Reply
+from ..common_schema import Reply
 
 
 class Cpu(BaseModel):
@@ -17,7 +17,7 @@ class Cpu(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     id: Integer
     """CPU index."""
@@ -33,7 +33,7 @@ class CpuStat(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     ctx_switches: Annotated[Integer, Field(alias="ctxSwitches")]
     """Context switches since boot."""
@@ -51,7 +51,7 @@ class Ram(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     total: Number
     """Total memory in MB."""
@@ -69,7 +69,7 @@ class Gpu(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     id: Integer
     """GPU index."""
@@ -97,7 +97,7 @@ class HardwareSample(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     cpus: list[Cpu]
     """One entry per logical CPU."""

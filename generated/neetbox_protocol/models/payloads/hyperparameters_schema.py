@@ -11,5 +11,5 @@ class HyperparametersPayload(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )

@@ -16,7 +16,7 @@ class LogLine(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     whom: StrictStr
     """Who logged: `module > class > function` with `_` placeholders, or a logger's alias."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from neetbox_protocol._runtime import Integer
+from neetbox_protocol._runtime import Integer, Number
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
-from ..common_schema import Number, Reply
+from ..common_schema import Reply
 
 
 class ProgressStep(BaseModel):
@@ -17,7 +17,7 @@ class ProgressStep(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     name: StrictStr
     """Name of the loop."""

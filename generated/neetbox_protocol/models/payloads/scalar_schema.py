@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from neetbox_protocol._runtime import Number
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from ..common_schema import Number, NumericString, Reply
+from ..common_schema import NumericString, Reply
 
 
 class ScalarPoint(BaseModel):
@@ -16,12 +17,12 @@ class ScalarPoint(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
-    x: Number | NumericString
-    """Abscissa, usually the step: a number, or a numeric string from neetbox 0.6.0's numpy handling."""
-    y: Number | NumericString
-    """Value: a number (non-finite ones as `NaN`/`Infinity`/`-Infinity`), or a numeric string."""
+    x: Number | NumericString | None
+    """Abscissa, usually the step: a number, a numeric string from neetbox 0.6.0's numpy handling, or null (a point without a step)."""
+    y: Number | NumericString | None
+    """Value: a number (non-finite ones as `NaN`/`Infinity`/`-Infinity`), a numeric string, or null (a missing value: the chart shows a gap)."""
 
 
 ScalarPayload = TypeAliasType(

@@ -16,7 +16,7 @@ class PlatformInfo(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     username: StrictStr
     """Login name."""
@@ -40,7 +40,7 @@ class WorkspaceConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     name: StrictStr
     """Project name."""
@@ -62,7 +62,7 @@ class ActionSpec(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
-        defer_build=True,
+        ser_json_inf_nan="strings",
     )
     description: StrictStr | None
     """Docstring or given description."""
