@@ -87,6 +87,29 @@ DATAMODEL_FLAGS = [
 ]  # fmt: skip
 
 
+# How the Python models validate a payload that is a union of shapes (pydantic's union modes);
+# a payload not listed is a single shape, or stays in pydantic's default smart mode, which tries
+# every shape and keeps the best fit. Left to right stops at the first shape that fits: faster,
+# and right only where the first fit is the one smart mode would keep, which
+# tests/test_fast_paths.py checks against smart mode on the wire corpus, collisions and
+# schema-generated payloads:
+PAYLOAD_UNION_MODES = {
+    # null (the request), HandshakeResult (requires `result`), HandshakeError (requires `error`):
+    # null fits no object; a reply with both keys fits both shapes equally, and smart mode then
+    # keeps the first, as left to right does
+    "payloads/handshake.schema.json": "left_to_right",
+    # PlatformInfo (7 required strings), WorkspaceConfig (`name`, `projectId`), ActionRegistry (a
+    # dict of ActionSpec objects): a platform or config section holds strings, never ActionSpec
+    # objects, so it never fits the registry, and a registry entry is an object where the other two
+    # require strings; a section with every platform and config key fits both, and smart mode keeps
+    # PlatformInfo (more fields set), the first
+    "payloads/status.schema.json": "left_to_right",
+    # ActionRequest, ActionResult (`result`: any value), ActionError: smart mode. A reply with both
+    # `result` and `error` fits both; smart mode prefers ActionError there (ActionResult's `Any`
+    # makes it a less exact fit), which left to right would change.
+}
+
+
 def load_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
     """Every schema file by its path relative to schema_dir, each checked against 2020-12."""
     schemas, problems = {}, []
@@ -170,6 +193,7 @@ def event_specs(schemas: dict[str, dict]) -> list[dict]:
             "doc": event["description"], "payload_doc": payload["description"],
             "payload_module": python_module(event["payload_rel"]), "payload_type": payload["title"],
             "payload_required": event["payload_required"],
+            "union_mode": PAYLOAD_UNION_MODES.get(event["payload_rel"]),
         })  # fmt: skip
     return specs
 

@@ -40,6 +40,7 @@ from pydantic import (
     Field,
     StrictFloat,
     StrictInt,
+    StrictStr,
     TypeAdapter,
     ValidationError,
 )
@@ -235,6 +236,58 @@ class _JsonAny:
 
 #: A free-form value as a message holds it.
 PlainAny = Annotated[Any, _JsonAny()]
+
+
+#: The discriminator tag of the open envelope in ``Message`` (an event type this version does
+#: not know). A class name, so it cannot be an event type (event types are lower case).
+UNKNOWN_EVENT_TAG = "EventMsg"
+
+
+def message_tag(value: Any) -> str:
+    """``Message``'s discriminator: the event type when this version knows it, else the open
+    envelope's tag (its validator then reports a missing or malformed ``eventType``)."""
+    if isinstance(value, Mapping):
+        event_type = value.get("eventType")
+    else:
+        event_type = getattr(value, "event_type", None)
+    return event_type if type(event_type) is str and event_type in _EVENT_CLASSES else UNKNOWN_EVENT_TAG
+
+
+#: event type -> typed class: the generated events module's ``EVENT_CLASSES``, given to
+#: ``EnvelopeBase._register_events``
+_EVENT_CLASSES: dict[str, type[EnvelopeBase]] = {}
+
+
+def _open_event_type(value: str) -> str:
+    if value in _EVENT_CLASSES:
+        raise pydantic_core.PydanticCustomError(
+            "known_event_type",
+            "'{event_type}' is a known event type: the open envelope would not check its payload; "
+            "validate with neetbox_protocol.Message (TypeAdapter(Message), a Message-typed body), "
+            "EventMsg.loads, or its typed class",
+            {"event_type": value},
+        )
+    return value
+
+
+class _OpenEventType:
+    """Annotation on the open envelope's ``eventType``: the event types this version does not
+    know. A known one belongs to its typed class; accepting it here would skip its payload check,
+    so the untyped ``EventMsg`` (``TypeAdapter(EventMsg)``, a FastAPI body typed ``EventMsg``,
+    attribute assignment) refuses it and names the door that checks it. The typed classes
+    declare their own ``eventType`` (a ``Literal``) and do not run this."""
+
+    __slots__ = ()
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
+        return pydantic_core.core_schema.no_info_after_validator_function(_open_event_type, handler(source))
+
+    def __repr__(self) -> str:
+        return "_OpenEventType()"
+
+
+#: The open envelope's ``eventType``: 1 to 128 characters, not an event type this version knows.
+OpenEventType = Annotated[StrictStr, Field(min_length=1, max_length=128), _OpenEventType()]
 
 
 def _float_to_int(value: float) -> int:
@@ -532,11 +585,16 @@ def _bare_tokens(msg: EnvelopeBase) -> EnvelopeBase:
 # ----------------------------------------------------------------------------- payload dicts
 
 
-def payload_type(tp: Any) -> Any:
+def payload_type(tp: Any, union_mode: Literal["smart", "left_to_right"] | None = None) -> Any:
     """The dict-valued twin of a generated payload type: every BaseModel inside ``tp`` becomes a
     TypedDict with the same (wire-named) keys, constraints and extra-key policy, so pydantic
-    validates a payload in one pass and hands back plain dicts and lists."""
-    return _dictify(tp)
+    validates a payload in one pass and hands back plain dicts and lists. ``union_mode`` is the
+    mode codegen declares for a payload that is a union of shapes (codegen.py's
+    ``PAYLOAD_UNION_MODES``, which says why each is safe); pydantic's default is smart mode."""
+    twin = _dictify(tp)
+    if union_mode is not None:
+        twin = Annotated[twin, Field(union_mode=union_mode)]
+    return twin
 
 
 def _dictify(tp: Any) -> Any:
@@ -551,8 +609,8 @@ def _dictify(tp: Any) -> Any:
     if origin is Union or origin is types.UnionType:
         args = typing.get_args(tp)
         union = Union[tuple(_dictify(a) for a in args)]
-        if _first_fit_is_best(args):
-            union = Annotated[union, Field(union_mode="left_to_right")]
+        if all(_is_leaf(b) for b in _branches(tp)):
+            union = Annotated[union, _LEAF_UNION]
         return union
     if origin is list:
         return list[_dictify(typing.get_args(tp)[0])]
@@ -564,40 +622,6 @@ def _dictify(tp: Any) -> Any:
     return tp
 
 
-# ----------------------------------------------------------------------------- payload unions
-#
-# pydantic's default ("smart") union validates every branch of a union of objects and keeps the
-# best: the one that sets the most fields, then the most exact one (a branch that runs an ``Any``
-# validator is only "strict", one that does not is "exact"), then the first. That makes every
-# payload cost all its shapes, e.g. ``ScalarPoint | ResultReply | ErrorReply`` three. Where the
-# first branch that fits is provably the one smart mode keeps, the union is validated left to
-# right instead (same result, the later branches are not tried). For each pair of branches
-# ``a`` before ``b`` one of these must hold:
-#
-# * exclusive: a key both require takes values of disjoint JSON kinds (or ``b`` is a dict of
-#   objects and a key ``a`` requires cannot be an object), so they never both fit;
-# * ``a`` dominates: it requires at least as many fields as ``b`` has, and none of its required
-#   fields can be less than exact (an ``Any``, or a scalar without ``Strict``; an optional one
-#   that is present makes ``a`` set strictly more), so ``a`` sets more fields or as many and is at
-#   least as exact;
-# * twins: the same optional fields, as many required ones, and both or neither with a
-#   required ``Any`` field, so every input gives them the same count and exactness.
-#
-# Unions that pass nothing (``ActionResult | ActionError``: ``result`` is ``Any``, so smart mode
-# prefers ``ActionError`` when both fit) stay smart.
-
-
-def _first_fit_is_best(args: tuple) -> bool:
-    branches = [b for a in args for b in _branches(a)]
-    if sum(b is not type(None) for b in branches) < 2 or not any(_shape(b) for b in branches):
-        return False  # not a union of object shapes: leave it as generated
-    for i, a in enumerate(branches):
-        for b in branches[i + 1:]:
-            if not (_exclusive(a, b) or _dominates(a, b) or _twins(a, b)):
-                return False
-    return True
-
-
 def _branches(tp: Any) -> list:
     tp = _unalias(tp)
     if typing.get_origin(tp) in (Union, types.UnionType):
@@ -607,120 +631,13 @@ def _branches(tp: Any) -> list:
 
 def _unalias(tp: Any) -> Any:
     """The type under aliases and ``Annotated``."""
-    return _peel(tp)[0]
-
-
-def _shape(tp: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """(required fields, optional fields) of a generated model by wire name; None otherwise."""
-    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
-        return None
-    required, optional = {}, {}
-    for name, info in tp.model_fields.items():
-        (required if info.is_required() else optional)[info.alias or name] = _field_type(info)
-    return required, optional
-
-
-def _field_type(info: Any) -> Any:
-    """A model field's type with the metadata pydantic moved out of its annotation."""
-    ann = _drop_missing(info.annotation)
-    return Annotated[(ann, *info.metadata)] if info.metadata else ann
-
-
-def _peel(tp: Any) -> tuple[Any, bool]:
-    """The type under aliases and ``Annotated``, and whether a ``Strict`` marker was on the way."""
-    strict = False
     while True:
         if isinstance(tp, TypeAliasType):
             tp = tp.__value__
         elif typing.get_origin(tp) is Annotated:
-            base, *meta = typing.get_args(tp)
-            strict = strict or any(getattr(m, "strict", None) is True for m in meta)
-            tp = base
+            tp = typing.get_args(tp)[0]
         else:
-            return tp, strict
-
-
-def _inexact(tp: Any, seen: frozenset = frozenset()) -> str | None:
-    """How a value of this type can fall short of an "exact" match in smart mode: "any" (an
-    ``Any`` validator, "strict" at best), "lax" (a number or bool without ``Strict``, which may
-    coerce), or None (always exact: strict scalars, str, literals, and lists, dicts and models of
-    those)."""
-    tp, strict = _peel(tp)
-    if tp is Any:
-        return "any"
-    if tp in (int, float, bool):
-        return None if strict else "lax"
-    if tp is str:  # a lax str coerces only bytes, which JSON data (all any message holds) has not
-        return None
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        found = set() if tp in seen else {_inexact(_field_type(f), seen | {tp}) for f in tp.model_fields.values()}
-    else:
-        found = {_inexact(a, seen) for a in typing.get_args(tp) if not isinstance(a, (str, int, float, bool))}
-    return "lax" if "lax" in found else "any" if "any" in found else None
-
-
-def _kinds(tp: Any) -> set[str]:
-    """The JSON kinds a type accepts ("any" when it is not known)."""
-    tp, strict = _peel(tp)
-    origin = typing.get_origin(tp)
-    if origin in (Union, types.UnionType):
-        return set().union(*(_kinds(a) for a in typing.get_args(tp)))
-    if origin is Literal:
-        return set().union(*(_kinds(type(v)) for v in typing.get_args(tp)))
-    if origin is dict or (isinstance(tp, type) and issubclass(tp, BaseModel)):
-        return {"object"}
-    if origin is list:
-        return {"array"}
-    if tp is None or tp is type(None):
-        return {"null"}
-    if tp in (int, float, bool):  # without Strict, numbers, bools and numeric strings mix
-        return ({"bool"} if tp is bool else {"number"}) if strict else {"bool", "number", "string"}
-    if tp is str:
-        return {"string"}
-    return {"any"}
-
-
-def _disjoint(x: Any, y: Any) -> bool:
-    kx, ky = _kinds(x), _kinds(y)
-    return "any" not in kx and "any" not in ky and not kx & ky
-
-
-def _exclusive(a: Any, b: Any) -> bool:
-    if a is type(None) or b is type(None):
-        return (a is type(None)) != (b is type(None))
-    sa, sb = _shape(a), _shape(b)
-    if sa and sb:
-        return any(k in sb[0] and _disjoint(t, sb[0][k]) for k, t in sa[0].items())
-    for shape, other in ((sa, b), (sb, a)):  # a model and a dict of objects
-        if shape and typing.get_origin(other) is dict and _kinds(typing.get_args(other)[1]) == {"object"}:
-            return any("object" not in _kinds(t) and "any" not in _kinds(t) for t in shape[0].values())
-    return False
-
-
-def _dominates(a: Any, b: Any) -> bool:
-    sa, sb = _shape(a), _shape(b)
-    if sa is None:  # a dict of objects: smart mode returns it at once when it is exact
-        return typing.get_origin(a) is dict and _inexact(a) is None
-    if sb is None:  # ``b`` sets no count: the more exact wins, so ``a`` must be exact
-        return _inexact(a) is None
-    return len(sa[0]) >= len(sb[0]) + len(sb[1]) and all(_inexact(t) is None for t in sa[0].values())
-
-
-def _twins(a: Any, b: Any) -> bool:
-    sa, sb = _shape(a), _shape(b)
-    if not (sa and sb) or len(sa[0]) != len(sb[0]) or sa[1] != sb[1]:
-        return False
-    return _exactness(sa) is not None and _exactness(sa) == _exactness(sb)
-
-
-def _exactness(shape: tuple[dict[str, Any], dict[str, Any]]) -> str | None:
-    """"exact" (nothing inexact anywhere), "strict" (a required ``Any`` field, which always runs,
-    and nothing lax), or None (depends on the input)."""
-    required, optional = shape
-    found = {_inexact(t) for t in (*required.values(), *optional.values())}
-    if found <= {None}:
-        return "exact"
-    return "strict" if "lax" not in found and any(_unalias(t) is Any for t in required.values()) else None
+            return tp
 
 
 @lru_cache(maxsize=None)
@@ -737,6 +654,52 @@ def _typed_dict_of(model: type[BaseModel]) -> Any:
     td.__pydantic_config__ = ConfigDict(extra=extra, ser_json_inf_nan="strings")  # type: ignore[attr-defined]
     _BRANCH_LABELS.add(model.__name__)
     return td
+
+
+class _LeafUnion:
+    """Annotation on a union of scalar types (a scalar's ``x``: a number, a numeric string or
+    null): one error at the value's own path whose message lists what each branch accepts,
+    instead of one error per branch, each under a label naming the branch's schema."""
+
+    __slots__ = ()
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
+        schema = handler(source)
+        union = schema["schema"] if schema["type"] == "nullable" else schema
+        if union["type"] == "union":
+            expected: list[str] = []
+            for choice in union["choices"]:
+                core = choice[0] if isinstance(choice, tuple) else choice
+                if core.get("type") == "json-or-python":  # the JSON door's check is the schema's
+                    core = core["json_schema"]
+                if core.get("type") == "str" and core.get("pattern"):  # what the branch accepts
+                    text = f"a string matching {core['pattern']}"
+                else:
+                    try:  # what the branch says of a value it cannot take
+                        pydantic_core.SchemaValidator(core).validate_python(_NOTHING)
+                        continue
+                    except ValidationError as exc:
+                        text = exc.errors()[0]["msg"].removeprefix("Input should be ")
+                if text not in expected:
+                    expected.append(text)
+            if schema["type"] == "nullable":
+                expected.append("null")
+            union["custom_error_type"] = "union_type"
+            union["custom_error_message"] = "Input should be " + "; or ".join(expected)
+        return schema
+
+    def __repr__(self) -> str:
+        return "_LeafUnion()"
+
+
+_LEAF_UNION = _LeafUnion()
+_NOTHING = object()  # no scalar schema accepts it
+
+
+def _is_leaf(tp: Any) -> bool:
+    """A scalar type: not a model, list or dict."""
+    tp = _unalias(tp)
+    return not (isinstance(tp, type) and issubclass(tp, BaseModel)) and typing.get_origin(tp) not in (list, dict)
 
 
 def _plain_marker(meta: Any) -> Any:
@@ -800,6 +763,32 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     _payload_model: ClassVar[Any] = None
     _known_adapter: ClassVar[TypeAdapter | None] = None
     _loads_json: ClassVar[Any] = None  # EventMsg: the union's validate_json
+    _message_adapter: ClassVar[TypeAdapter | None] = None  # TypeAdapter(Message)
+
+    # -- pydantic's entry points on the open envelope dispatch like ``loads`` -------------------
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_python`` (the typed event of a
+        known event type, its payload checked; pydantic's ``ValidationError`` on bad input); on a
+        typed class: that class, as pydantic does."""
+        if cls._payload_model is None and cls._message_adapter is not None:
+            return cls._message_adapter.validate_python(obj, **kwargs)
+        return super().model_validate(obj, **kwargs)
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Any:  # type: ignore[override]
+        """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_json`` (see ``model_validate``)."""
+        if cls._payload_model is None and cls._message_adapter is not None:
+            return cls._message_adapter.validate_json(json_data, **kwargs)
+        return super().model_validate_json(json_data, **kwargs)
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_strings`` (see ``model_validate``)."""
+        if cls._payload_model is None and cls._message_adapter is not None:
+            return cls._message_adapter.validate_strings(obj, **kwargs)
+        return super().model_validate_strings(obj, **kwargs)
 
     # -- construction ------------------------------------------------------------------------
 
@@ -943,8 +932,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         return _adapter(model).validate_python(self.payload)
 
     @classmethod
-    def _register_events(cls, classes: dict[str, type[EnvelopeBase]]) -> None:
+    def _register_events(cls, classes: dict[str, type[EnvelopeBase]], message: Any) -> None:
         cls._event_classes = dict(classes)
+        _EVENT_CLASSES.update(classes)
+        cls._message_adapter = TypeAdapter(message)
         for sub in classes.values():
             sub._loads_json = None  # a typed class validates with its own validator
         _BRANCH_LABELS.update(classes)

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 from support import ROOT, wire_vectors
 
-from neetbox_protocol import EventMsg, HandshakeEvent
+from neetbox_protocol import ErrorEvent, EventMsg, HandshakeEvent
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
@@ -93,7 +93,8 @@ def test_handshake_events_bad_frame_then_good(server):
         bad["payload"]["x"] = "abc"
         ws.send(json.dumps(bad))
         err = EventMsg.loads(ws.recv(timeout=10))
-        assert err.event_type == "scalar" and err.identity_type == "server"
+        assert err.event_type == "error" and err.identity_type == "server"
+        assert isinstance(err, ErrorEvent)
         assert err.project_id == bad["projectId"] and err.run_id == bad["runId"] and err.event_id == bad["eventId"]
         assert err.payload["error"] == 400 and err.payload["reason"].startswith("payload.x: ")
         assert [e["path"] for e in err.payload["errors"]] == ["payload.x"]

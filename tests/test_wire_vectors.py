@@ -19,9 +19,15 @@ def strict_loads(text: str):
     return json.loads(text, parse_constant=refuse)
 
 
+#: the event types neetbox 0.6.0 produces (histogram, video and wavehands it never sends; `error`
+#: is a later protocol's): a fact about the captured corpus, not about the schemas
+PRODUCED_BY_NEETBOX_0_6_0 = {"handshake", "log", "action", "scalar", "image", "hyperparameters", "status", "hardware", "progress"}
+
+
 def test_vectors_cover_every_produced_event_type():
     assert len(VECTORS) == 112
-    assert {v["eventType"] for v in VECTORS} == set(EVENT_CLASSES) - {"histogram", "video", "wavehands"}
+    assert {v["eventType"] for v in VECTORS} == PRODUCED_BY_NEETBOX_0_6_0
+    assert PRODUCED_BY_NEETBOX_0_6_0 <= set(EVENT_CLASSES)
 
 
 @pytest.mark.parametrize("vec", VECTORS, ids=IDS)

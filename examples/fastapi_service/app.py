@@ -12,11 +12,11 @@ binary frames, one message each:
   ``identityType: "server"`` and ``payload: {"result": 200, "reason": "join success"}``;
 * any other valid event is accepted silently (neetbox's server does not acknowledge a client's
   events either) and counted per event type; ``GET /api/stats`` returns the counts;
-* an invalid frame is answered with an error reply and the connection stays open: an EventMsg
-  with the request's ``eventType`` (``"error"`` when it has none that is usable), the request's
+* an invalid frame is answered with an ``error`` event (``ErrorEvent``, the protocol's documented
+  rejection, ``payloads/error.schema.json``) and the connection stays open: the request's
   ``projectId``/``runId``/``eventId``/``series`` where they are valid, ``identityType: "server"``
   and ``payload: {"error": 400, "reason": "<path>: <message>; ...", "errors": [{"path",
-  "message", "type"}, ...]}`` -- the ``Reply`` shape every event type's payload allows.
+  "message", "type"}, ...]}``.
 """
 
 from __future__ import annotations
@@ -28,15 +28,15 @@ from typing import Any
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from neetbox_protocol import (
+    EVENT_TYPE_NAME_ERROR,
     EVENT_TYPE_NAME_HANDSHAKE,
     PROTOCOL_VERSION,
+    ErrorEvent,
     EventMsg,
     IdentityType,
     ProtocolError,
 )
 
-#: The event type of an error reply to a frame whose own eventType is missing or unusable.
-ERROR_EVENT_TYPE = "error"
 #: Envelope keys of a request an error reply echoes (each only when it is valid).
 ECHOED_KEYS = ("projectId", "runId", "eventId", "series")
 
@@ -51,31 +51,26 @@ def handshake_reply(request: EventMsg) -> EventMsg:
                                     "payload": {"result": 200, "reason": "join success"}})  # fmt: skip
 
 
-def error_reply(frame: str | bytes, error: ProtocolError) -> EventMsg:
+def error_reply(frame: str | bytes, error: ProtocolError) -> ErrorEvent:
     """The reply to an invalid frame: names every bad field, echoes what of the request is valid."""
     try:
         data = json.loads(frame)
     except (ValueError, RecursionError):
         data = None
-    reply: dict[str, Any] = {"eventType": ERROR_EVENT_TYPE}
+    reply: dict[str, Any] = {"eventType": EVENT_TYPE_NAME_ERROR}
     if isinstance(data, dict):
-        if isinstance(data.get("eventType"), str) and data["eventType"]:
-            reply["eventType"] = data["eventType"]
         reply.update({k: data[k] for k in ECHOED_KEYS if k in data})
     reply["identityType"] = IdentityType.SERVER.value
     reply["payload"] = {"error": 400, "reason": str(error), "errors": error.errors}
-    while True:  # drop the echoed keys that are themselves invalid, then the event type
+    while True:  # drop the echoed keys that are themselves invalid
         try:
-            return EventMsg.loads(reply)
+            return ErrorEvent.loads(reply)
         except ProtocolError as bad:
             culprits = {e["path"].split(".")[0].split("[")[0] for e in bad.errors} & set(ECHOED_KEYS)
-            if culprits:
-                for key in culprits:
-                    reply.pop(key, None)
-            elif reply["eventType"] != ERROR_EVENT_TYPE:
-                reply["eventType"] = ERROR_EVENT_TYPE
-            else:
+            if not culprits:
                 raise
+            for key in culprits:
+                reply.pop(key, None)
 
 
 @app.websocket("/ws/project/")

@@ -41,6 +41,7 @@ __all__ = [
     "EVENT_TYPE_NAME_STATUS",
     "EVENT_TYPE_NAME_HARDWARE",
     "EVENT_TYPE_NAME_PROGRESS",
+    "EVENT_TYPE_NAME_ERROR",
     "DATETIME_FORMAT",
     "API_ROOT",
     "WS_ROOT",
@@ -162,6 +163,9 @@ EVENT_TYPE_NAME_HARDWARE: Final = "hardware"
 
 EVENT_TYPE_NAME_PROGRESS: Final = "progress"
 """One step of a progress loop in the training script."""
+
+EVENT_TYPE_NAME_ERROR: Final = "error"
+"""A rejection: a service built on this protocol answers a frame it cannot accept with the reason and each problem by field path (not sent by neetbox 0.6.0)."""
 
 # ---- Other constants: The remaining named values of the protocol: timestamp format, URL roots, and the database column and table names of neetbox's server. `x-same-as` names the constant a value is defined by.
 

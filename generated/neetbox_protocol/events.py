@@ -8,11 +8,11 @@ the payload is an object); ``.typed_payload`` gives the payload as the generated
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
-from ._runtime import payload_type
+from ._runtime import UNKNOWN_EVENT_TAG, message_tag, payload_type
 from .models.envelope_schema import EventMsg
 from .models.payloads.handshake_schema import HandshakePayload
 from .models.payloads.log_schema import LogPayload
@@ -26,6 +26,7 @@ from .models.payloads.status_schema import StatusPayload
 from .models.payloads.hardware_schema import HardwarePayload
 from .models.payloads.progress_schema import ProgressPayload
 from .models.payloads.wavehands_schema import WavehandsPayload
+from .models.payloads.error_schema import ErrorPayload
 
 __all__ = [
     "HandshakeEvent",
@@ -40,7 +41,10 @@ __all__ = [
     "HardwareEvent",
     "ProgressEvent",
     "WavehandsEvent",
+    "ErrorEvent",
     "EVENT_CLASSES",
+    "KnownMessage",
+    "Message",
 ]
 
 
@@ -52,7 +56,7 @@ class HandshakeEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = HandshakePayload
     event_type: Annotated[Literal["handshake"], Field(alias="eventType")] = "handshake"
-    payload: Annotated[payload_type(HandshakePayload), Field(description="Handshake payload: null in the request; the server's reply carries `result` 200 or an `error` code (404 unknown project, 400 run id already connected) with a `reason`.")] = None
+    payload: Annotated[payload_type(HandshakePayload, union_mode="left_to_right"), Field(description="Handshake payload: null in the request; the server's reply carries `result` 200 or an `error` code (404 unknown project, 400 run id already connected) with a `reason`.")] = None
 
 
 class LogEvent(EventMsg):
@@ -140,7 +144,7 @@ class StatusEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = StatusPayload
     event_type: Annotated[Literal["status"], Field(alias="eventType")] = "status"
-    payload: Annotated[payload_type(StatusPayload), Field(description="A section of the run's status; the envelope's series names it: `config` (the workspace config), `platform`, or `action` (every registered action).")]
+    payload: Annotated[payload_type(StatusPayload, union_mode="left_to_right"), Field(description="A section of the run's status; the envelope's series names it: `config` (the workspace config), `platform`, or `action` (every registered action).")]
 
 
 class HardwareEvent(EventMsg):
@@ -176,6 +180,17 @@ class WavehandsEvent(EventMsg):
     payload: Annotated[payload_type(WavehandsPayload), Field(description="Reserved: neetbox 0.6.0 has no producer of `wavehands` events, so any JSON value is accepted until one defines it.")] = None
 
 
+class ErrorEvent(EventMsg):
+    """An `error` event.
+
+    Payload: Why a peer rejected a frame: a service built on this protocol answers a frame it cannot accept with an `error` event (neetbox 0.6.0's own server closes the socket or ignores the frame instead).
+    """
+
+    _payload_model: ClassVar[Any] = ErrorPayload
+    event_type: Annotated[Literal["error"], Field(alias="eventType")] = "error"
+    payload: Annotated[payload_type(ErrorPayload), Field(description="Why a peer rejected a frame: a service built on this protocol answers a frame it cannot accept with an `error` event (neetbox 0.6.0's own server closes the socket or ignores the frame instead).")]
+
+
 #: Event type -> typed event class.
 EVENT_CLASSES: dict[str, type[EventMsg]] = {
     "handshake": HandshakeEvent,
@@ -190,5 +205,53 @@ EVENT_CLASSES: dict[str, type[EventMsg]] = {
     "hardware": HardwareEvent,
     "progress": ProgressEvent,
     "wavehands": WavehandsEvent,
+    "error": ErrorEvent,
 }
-EventMsg._register_events(EVENT_CLASSES)
+
+#: A message of an event type this version knows: the typed events, tagged by ``eventType``
+#: (``EventMsg.loads(..., strict=True)``; an unknown event type is an error).
+KnownMessage = Annotated[
+    Union[
+        HandshakeEvent,
+        LogEvent,
+        ActionEvent,
+        ScalarEvent,
+        HistogramEvent,
+        ImageEvent,
+        VideoEvent,
+        HyperparametersEvent,
+        StatusEvent,
+        HardwareEvent,
+        ProgressEvent,
+        WavehandsEvent,
+        ErrorEvent,
+    ],
+    Field(discriminator="event_type"),
+]
+
+#: Any message: the typed event of a known event type (its payload checked), else the open
+#: envelope ``EventMsg`` (an event type a later version adds; a peer forwards what it does not
+#: know). What ``EventMsg.loads`` returns; give it to pydantic as it is: ``TypeAdapter(Message)``,
+#: a FastAPI body or websocket handler typed ``Message``, a ``Message`` field of another model.
+#: Errors are located as ``(event type tag, wire path...)``, e.g. ``("scalar", "payload", "x")``.
+Message = Annotated[
+    Union[
+        Annotated[HandshakeEvent, Tag("handshake")],
+        Annotated[LogEvent, Tag("log")],
+        Annotated[ActionEvent, Tag("action")],
+        Annotated[ScalarEvent, Tag("scalar")],
+        Annotated[HistogramEvent, Tag("histogram")],
+        Annotated[ImageEvent, Tag("image")],
+        Annotated[VideoEvent, Tag("video")],
+        Annotated[HyperparametersEvent, Tag("hyperparameters")],
+        Annotated[StatusEvent, Tag("status")],
+        Annotated[HardwareEvent, Tag("hardware")],
+        Annotated[ProgressEvent, Tag("progress")],
+        Annotated[WavehandsEvent, Tag("wavehands")],
+        Annotated[ErrorEvent, Tag("error")],
+        Annotated[EventMsg, Tag(UNKNOWN_EVENT_TAG)],
+    ],
+    Discriminator(message_tag),
+]
+
+EventMsg._register_events(EVENT_CLASSES, Message)

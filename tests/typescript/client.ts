@@ -49,10 +49,14 @@ const progress: EventOf<"progress"> = {
   payload: { name: "epochs", step: 1, current: "int object", total: null, rate: -1.0 },
 };
 const wavehands: EventOf<"wavehands"> = { eventType: "wavehands", payload: { any: "thing" } };
+const error: EventOf<"error"> = {
+  eventType: "error", identityType: "server",
+  payload: { error: 400, reason: "payload.x: bad", errors: [{ path: "payload.x", message: "bad", type: "x" }] },
+};
 
 export const all: KnownMessage[] = [
   handshake, handshakeReply, log, action, scalar, histogram, image, video, hyperparameters, status,
-  hardware, progress, wavehands,
+  hardware, progress, wavehands, error,
 ];
 
 // Payload objects are open (unknown keys are kept), so `"key" in p` does not single out one
@@ -124,6 +128,8 @@ export function describe(msg: KnownMessage): string {
       if (!isProgressStep(p)) return "progress reply";
       return `${p.name} ${p.step}/${p.total ?? "?"}`;
     }
+    case "error":
+      return `rejected: ${msg.payload.reason}`;
     default:
       return assertNever(msg);
   }

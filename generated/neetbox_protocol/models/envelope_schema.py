@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from neetbox_protocol._runtime import (
     EnvelopeBase,
     Int64,
+    OpenEventType,
     get_timestamp,
 )
 from pydantic import ConfigDict, Field, StrictStr
@@ -27,10 +28,8 @@ class EventMsg(EnvelopeBase):
     """Id of the project (null on the server monitor's frames)."""
     run_id: Annotated[Identifier | None, Field(alias="runId")] = None
     """Id of the run within the project (null in replies to the web UI and on the server monitor's frames)."""
-    event_type: Annotated[
-        StrictStr, Field(alias="eventType", max_length=128, min_length=1)
-    ]
-    """The event type: an EVENT_TYPE_NAME_* value, or one a later version adds."""
+    event_type: Annotated[OpenEventType, Field(alias="eventType")]
+    """The event type: an EVENT_TYPE_NAME_* value, or one a later version adds (the open envelope, `EventMsg`, holds only those; a known one is its typed event)."""
     event_id: Annotated[Int64, Field(alias="eventId")] = -1
     """Chosen by the sender to pair a request with its reply; -1 when unused."""
     identity_type: Annotated[IdentityType | None, Field(alias="identityType")] = None

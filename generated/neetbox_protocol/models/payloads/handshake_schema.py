@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from neetbox_protocol._runtime import Integer
+from neetbox_protocol._runtime import (
+    Integer,
+)
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 

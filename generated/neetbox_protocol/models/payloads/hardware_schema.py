@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from neetbox_protocol._runtime import Integer, Number
+from neetbox_protocol._runtime import (
+    Integer,
+    Number,
+)
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
-
-from ..common_schema import Reply
 
 
 class Cpu(BaseModel):
@@ -108,7 +109,7 @@ class HardwareSample(BaseModel):
 
 
 HardwarePayload = TypeAliasType(
-    "HardwarePayload", Annotated[HardwareSample | Reply, Field(title="HardwarePayload")]
+    "HardwarePayload", Annotated[HardwareSample, Field(title="HardwarePayload")]
 )
 """
 A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.

@@ -7,8 +7,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
-from ..common_schema import Reply
-
 
 class LogLine(BaseModel):
     """A log line."""
@@ -24,9 +22,7 @@ class LogLine(BaseModel):
     """The text: every argument str()-joined, each followed by a space."""
 
 
-LogPayload = TypeAliasType(
-    "LogPayload", Annotated[LogLine | Reply, Field(title="LogPayload")]
-)
+LogPayload = TypeAliasType("LogPayload", Annotated[LogLine, Field(title="LogPayload")])
 """
 A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.
 """

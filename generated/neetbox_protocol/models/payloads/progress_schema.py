@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from neetbox_protocol._runtime import Integer, Number
+from neetbox_protocol._runtime import (
+    Integer,
+    Number,
+)
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
-
-from ..common_schema import Reply
 
 
 class ProgressStep(BaseModel):
@@ -32,7 +33,7 @@ class ProgressStep(BaseModel):
 
 
 ProgressPayload = TypeAliasType(
-    "ProgressPayload", Annotated[ProgressStep | Reply, Field(title="ProgressPayload")]
+    "ProgressPayload", Annotated[ProgressStep, Field(title="ProgressPayload")]
 )
 """
 One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).

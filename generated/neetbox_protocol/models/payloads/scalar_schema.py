@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from neetbox_protocol._runtime import Number
+from neetbox_protocol._runtime import (
+    Number,
+)
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from ..common_schema import NumericString, Reply
+from ..common_schema import NumericString
 
 
 class ScalarPoint(BaseModel):
@@ -26,7 +28,7 @@ class ScalarPoint(BaseModel):
 
 
 ScalarPayload = TypeAliasType(
-    "ScalarPayload", Annotated[ScalarPoint | Reply, Field(title="ScalarPayload")]
+    "ScalarPayload", Annotated[ScalarPoint, Field(title="ScalarPayload")]
 )
 """
 One point of the scalar series named by the envelope's series.

@@ -7,8 +7,6 @@ from typing import Annotated, Any
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from typing_extensions import TypeAliasType
 
-from ..common_schema import Reply
-
 
 class PlatformInfo(BaseModel):
     """Series `platform`."""
@@ -81,8 +79,7 @@ Series `action`: every registered action by name (re-sent on each registration).
 StatusPayload = TypeAliasType(
     "StatusPayload",
     Annotated[
-        PlatformInfo | WorkspaceConfig | ActionRegistry | Reply,
-        Field(title="StatusPayload"),
+        PlatformInfo | WorkspaceConfig | ActionRegistry, Field(title="StatusPayload")
     ],
 )
 """
