@@ -59,8 +59,9 @@ DOCS_DIR = ROOT / "docs"
 TS_DIR = "typescript"  # the npm package (emitters_ts.py)
 TS_FILE = f"{TS_DIR}/index.d.ts"
 ASYNCAPI_FILE = "asyncapi.json"
+OPENAPI_FILE = "openapi.json"
 # what --check compares: (label, root key, path under that root); "out" = generated/, "docs" = docs/
-ARTIFACTS = [("generated", "out", PACKAGE), ("generated", "out", TS_DIR), ("generated", "out", ASYNCAPI_FILE),
+ARTIFACTS = [("generated", "out", PACKAGE), ("generated", "out", TS_DIR), ("generated", "out", ASYNCAPI_FILE), ("generated", "out", OPENAPI_FILE),
              ("docs", "docs", "protocol.md")]  # fmt: skip
 
 DATAMODEL_FLAGS = [
@@ -206,6 +207,8 @@ def generate_client_artifacts(out_root: Path, docs_dir: Path, schemas: dict[str,
     generate_typescript(out_root / TS_DIR, schemas, version)
     document = emitters.asyncapi_document(schemas, version, f"./{PACKAGE}/schemas")
     (out_root / ASYNCAPI_FILE).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    openapi = emitters.openapi_document(schemas, version, f"./{PACKAGE}/schemas")
+    (out_root / OPENAPI_FILE).write_text(json.dumps(openapi, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     docs_dir.mkdir(parents=True, exist_ok=True)
     (docs_dir / "protocol.md").write_text(render("protocol.md.jinja2", **emitters.docs_context(schemas, version)), encoding="utf-8")
 
@@ -323,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.check:
         generate(args.out, docs_dir=args.docs)
-        print(f"codegen: wrote {args.out / PACKAGE}, {args.out / TS_DIR}/, {args.out / ASYNCAPI_FILE}, {args.docs / 'protocol.md'}")
+        print(f"codegen: wrote {args.out / PACKAGE}, {args.out / TS_DIR}/, {args.out / ASYNCAPI_FILE}, {args.out / OPENAPI_FILE}, {args.docs / 'protocol.md'}")
         return 0
     report = check(args.out, args.docs)
     if report:

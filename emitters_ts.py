@@ -48,7 +48,7 @@ VIEW = {
     "tuples": {"payloads/hardware.schema.json#/$defs/Cpu/properties/frequency": ["current", "min", "max"]},
     # objects with properties that stay open in TypeScript (an index signature): their unknown
     # keys are part of their meaning. An object without properties is always open.
-    "open": ["payloads/status.schema.json#/$defs/WorkspaceConfig"],
+    "open": ["payloads/status.schema.json#/$defs/WorkspaceConfig", "http.schema.json#/$defs/RunMetadata"],
     # a payload object per channel: `require` more properties, or `drop` some under a new `name`
     # (the server monitor's samples on /ws/server/ have no gpus; the training script's always do)
     "variants": {
@@ -220,7 +220,9 @@ class Renderer:
     def type(self, node, base: str, indent: str = "") -> str:
         if node is True or node == {}:
             return "unknown"
-        keys = set(node) - ANNOTATIONS - {k for k in node if k.startswith("x-")}
+        keys = set(node) - ANNOTATIONS - {"$id", "$schema", "$defs"} - {k for k in node if k.startswith("x-")}
+        if not keys:
+            return "unknown"
         if "$ref" in node:
             if keys - {"$ref"}:
                 raise SystemExit(f"TypeScript: $ref with other keywords in {base}: {sorted(keys)}")
@@ -316,7 +318,7 @@ def declarations(schemas: dict[str, dict], view: dict, version: str, header: str
         if rel in skip:
             continue
         schema = vs[rel]
-        if set(schema) - ANNOTATIONS - {"$schema", "$id", "$defs"} - {k for k in schema if k.startswith("x-")}:
+        if set(schema) - ANNOTATIONS - {"$schema", "$id", "$defs"} - {k for k in schema if k.startswith("x-")} or "$defs" not in schema:
             blocks.append(r.declaration(r.names[schema["$id"]], schema, schema["$id"]))
         for key, sub in schema.get("$defs", {}).items():
             uri = f"{schema['$id']}#/$defs/{key}"
@@ -367,7 +369,7 @@ def declarations(schemas: dict[str, dict], view: dict, version: str, header: str
     blocks.append("/** A frame of an event type this version does not know (peers forward them). */\n"
                   "export interface UnknownMessage extends EnvelopeFields {\n  eventType: string;\n  payload: unknown;\n}")  # fmt: skip
     blocks.append("/** What parseMessage returns: a known message (narrow it by `eventType` after `isKnownMessage`) or an unknown one. */\n"
-                  "export type Message<C extends Channel = Channel> = ChannelMessages[C] | UnknownMessage;")  # fmt: skip
+                  f"export type Message<C extends Channel = {json.dumps(view['default_channel'])}> = ChannelMessages[C] | UnknownMessage;")  # fmt: skip
     # what a peer sends: the partial frames (a reader fills in the defaults)
     out_lines = []
     for e in events:
@@ -384,6 +386,10 @@ def declarations(schemas: dict[str, dict], view: dict, version: str, header: str
         if sent:
             blocks.append(f"/** The frames the {peer} peer sends (x-directions with from = {peer}). */\n"
                           f"export type {peer.capitalize()}OutgoingMessage = " + " | ".join(f"Outgoing<{json.dumps(t)}>" for t in sent) + ";")  # fmt: skip
+    if HTTP_FILE in vs:
+        blocks.append("/** The body of each HTTP read route (http.schema.json's x-endpoints; generated/openapi.json) by its type name: "
+                      "`decodeResponse(name, await res.json())` checks and decodes one. */\n"
+                      "export interface HttpResponses {\n" + "\n".join(f"  {n}: {n};" for n in http_responses(view)) + "\n}")  # fmt: skip
     blocks.append("/** A number of a payload as parseMessage returns it: a non-finite one is NaN or ±Infinity. */\n"
                   "export type DecodedNumber = number;")  # fmt: skip
     blocks.append("/** The protocol version these declarations were generated from (x-protocol-version). */\n"
@@ -446,7 +452,20 @@ def decode_plans(view: dict) -> dict:
     for m in view["messages"]:
         p = plan({"$ref": m["payload_ref"].replace(view["published_base"], "")}, view_id)
         plans.setdefault(m["channel"], {})[m["event_type"]] = p
+    plans["http"] = {name: plan({"$ref": f"{HTTP_FILE}#/$defs/{name}"}, view_id) for name in http_responses(view)}
     return plans
+
+
+HTTP_FILE = "http.schema.json"
+
+
+def http_responses(view: dict) -> list[str]:
+    """The $defs names of the HTTP 200 bodies (http.schema.json's x-endpoints), in order."""
+    names = []
+    for endpoint in view["schemas"].get(HTTP_FILE, {}).get("x-endpoints", []):
+        if endpoint["response"] not in names:
+            names.append(endpoint["response"])
+    return names
 
 
 # ------------------------------------------------------------------------------ validators
@@ -469,6 +488,9 @@ def validator_exports(view: dict, bundle: dict) -> tuple[list[dict], dict[str, s
     view_id = view["schemas"][VIEW_FILE]["$id"]
     for m in view["messages"]:
         exports[f"view_{m['channel']}_{m['event_type']}"] = f"{view_id}#/$defs/{m['name']}"
+    http_id = view["schemas"][HTTP_FILE]["$id"] if HTTP_FILE in view["schemas"] else None
+    for name in http_responses(view):
+        exports[f"http_{name}"] = f"{http_id}#/$defs/{name}"
     return schemas, exports
 
 
@@ -519,6 +541,7 @@ def runtime_context(schemas: dict[str, dict], view: dict, version: str) -> dict:
                       if m["channel"] == c or (m["default"] and not any(x["channel"] == c and x["event_type"] == m["event_type"] for x in view["messages"]))}
                   for c in view["channels"]},  # fmt: skip
         "plans": decode_plans(view),
+        "http_responses": http_responses(view),
     }
 
 

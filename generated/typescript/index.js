@@ -125,7 +125,7 @@ const DEFAULT_CHANNEL = "project";
 const KNOWN = new Set(EVENT_TYPES);
 const DEFAULTS = {"projectId": {"value": null}, "runId": {"value": null}, "eventId": {"value": -1}, "identityType": {"value": null}, "series": {"value": null}, "payload": {"value": null}, "timestamp": {"factory": "now"}, "historyLen": {"value": -1}, "id": {"value": null}};
 // per channel and event type: where the payload holds Numbers ("n"; {"o": fields}, {"a": items}, {"t": tuple})
-const PLANS = {"project": {"handshake": null, "log": null, "action": null, "scalar": {"o": {"x": "n", "y": "n"}}, "histogram": null, "image": null, "video": null, "hyperparameters": null, "status": null, "hardware": {"o": {"cpus": {"a": {"o": {"percentage": "n", "frequency": {"t": ["n", "n", "n"]}}}}, "ram": {"o": {"total": "n", "available": "n", "used": "n", "free": "n"}}, "gpus": {"a": {"o": {"load": "n", "memoryUtil": "n", "memoryTotal": "n", "memoryFree": "n", "memoryUsed": "n", "temperature": "n"}}}}}, "progress": {"o": {"rate": "n"}}, "wavehands": null}, "server": {"hardware": {"o": {"cpus": {"a": {"o": {"percentage": "n", "frequency": {"t": ["n", "n", "n"]}}}}, "ram": {"o": {"total": "n", "available": "n", "used": "n", "free": "n"}}}}}};
+const PLANS = {"project": {"handshake": null, "log": null, "action": null, "scalar": {"o": {"x": "n", "y": "n"}}, "histogram": null, "image": null, "video": null, "hyperparameters": null, "status": null, "hardware": {"o": {"cpus": {"a": {"o": {"percentage": "n", "frequency": {"t": ["n", "n", "n"]}}}}, "ram": {"o": {"total": "n", "available": "n", "used": "n", "free": "n"}}, "gpus": {"a": {"o": {"load": "n", "memoryUtil": "n", "memoryTotal": "n", "memoryFree": "n", "memoryUsed": "n", "temperature": "n"}}}}}, "progress": {"o": {"rate": "n"}}, "wavehands": null}, "server": {"hardware": {"o": {"cpus": {"a": {"o": {"percentage": "n", "frequency": {"t": ["n", "n", "n"]}}}}, "ram": {"o": {"total": "n", "available": "n", "used": "n", "free": "n"}}}}}, "http": {"ProjectList": null, "ProjectStatus": null, "RunStatus": null, "SeriesList": null, "LogHistory": null, "ScalarHistory": {"a": {"o": {"metadata": {"o": {"x": "n", "y": "n"}}}}}, "ProgressHistory": {"a": {"o": {"metadata": {"o": {"rate": "n"}}}}}, "HardwareHistory": {"a": {"o": {"metadata": {"o": {"cpus": {"a": {"o": {"percentage": "n", "frequency": {"t": ["n", "n", "n"]}}}}, "ram": {"o": {"total": "n", "available": "n", "used": "n", "free": "n"}}, "gpus": {"a": {"o": {"load": "n", "memoryUtil": "n", "memoryTotal": "n", "memoryFree": "n", "memoryUsed": "n", "temperature": "n"}}}}}}}}, "ImageList": null, "ImageUploadReply": null, "ServerVersion": null, "ServerHello": null}};
 const VIEWS = {
   "project": { "handshake": validators.view_project_handshake, "log": validators.view_project_log, "action": validators.view_project_action, "scalar": validators.view_project_scalar, "histogram": validators.view_project_histogram, "image": validators.view_project_image, "video": validators.view_project_video, "hyperparameters": validators.view_project_hyperparameters, "status": validators.view_project_status, "hardware": validators.view_project_hardware, "progress": validators.view_project_progress, "wavehands": validators.view_project_wavehands },
   "server": { "handshake": validators.view_project_handshake, "log": validators.view_project_log, "action": validators.view_project_action, "scalar": validators.view_project_scalar, "histogram": validators.view_project_histogram, "image": validators.view_project_image, "video": validators.view_project_video, "hyperparameters": validators.view_project_hyperparameters, "status": validators.view_project_status, "hardware": validators.view_server_hardware, "progress": validators.view_project_progress, "wavehands": validators.view_project_wavehands },
@@ -329,4 +329,17 @@ export function parseMessage(text, options = {}) {
 /** A frame's text: strict JSON, a non-finite number written as its string token (what JSON.stringify would make null). */
 export function stringifyMessage(msg) {
   return JSON.stringify(msg, (_key, v) => (typeof v === "number" && !Number.isFinite(v) ? (Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity") : v));
+}
+
+const HTTP = { "ProjectList": validators.http_ProjectList, "ProjectStatus": validators.http_ProjectStatus, "RunStatus": validators.http_RunStatus, "SeriesList": validators.http_SeriesList, "LogHistory": validators.http_LogHistory, "ScalarHistory": validators.http_ScalarHistory, "ProgressHistory": validators.http_ProgressHistory, "HardwareHistory": validators.http_HardwareHistory, "ImageList": validators.http_ImageList, "ImageUploadReply": validators.http_ImageUploadReply, "ServerVersion": validators.http_ServerVersion, "ServerHello": validators.http_ServerHello };
+
+/**
+ * The body of an HTTP read route (`await res.json()`), checked against its schema
+ * (http.schema.json) and with the non-finite number tokens of its payloads decoded. Throws
+ * ProtocolError.
+ */
+export function decodeResponse(name, value) {
+  if (!hasOwn(HTTP, name)) throw new TypeError(`unknown HTTP response type ${JSON.stringify(name)}; one of ${Object.keys(HTTP).join(", ")}`);
+  if (!HTTP[name](value)) throw new ProtocolError(issues(HTTP[name].errors));
+  return decode(value, PLANS.http[name]);
 }

@@ -44,4 +44,28 @@ export declare const view_server_hardware: ValidateFunction;
 export declare const view_project_progress: ValidateFunction;
 /** https://neetbox-protocol.invalid/typescript-view/typescript-view.schema.json#/$defs/WavehandsMessage */
 export declare const view_project_wavehands: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/ProjectList */
+export declare const http_ProjectList: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/ProjectStatus */
+export declare const http_ProjectStatus: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/RunStatus */
+export declare const http_RunStatus: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/SeriesList */
+export declare const http_SeriesList: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/LogHistory */
+export declare const http_LogHistory: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/ScalarHistory */
+export declare const http_ScalarHistory: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/ProgressHistory */
+export declare const http_ProgressHistory: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/HardwareHistory */
+export declare const http_HardwareHistory: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/ImageList */
+export declare const http_ImageList: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/ImageUploadReply */
+export declare const http_ImageUploadReply: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/ServerVersion */
+export declare const http_ServerVersion: ValidateFunction;
+/** https://neetbox-protocol.invalid/typescript-view/http.schema.json#/$defs/ServerHello */
+export declare const http_ServerHello: ValidateFunction;
 

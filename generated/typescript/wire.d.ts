@@ -47,6 +47,172 @@ export type Constant = "%Y-%m-%dT%H:%M:%S.%f" | "/api" | "/ws" | "id" | "timesta
 /** The event types neetbox 0.6.0 knows. The envelope's `eventType` is an open string: a peer forwards event types it does not know. */
 export type EventType = "handshake" | "wavehands" | "log" | "action" | "scalar" | "histogram" | "image" | "video" | "hyperparameters" | "status" | "hardware" | "progress";
 
+/** One run of a project. */
+export interface ProjectRun {
+  /** The run's id. */
+  runId: Identifier;
+  /** When the run started. */
+  timestamp: Timestamp;
+  metadata: RunMetadata;
+  /** Whether the run's training script is connected. */
+  online: boolean;
+}
+
+/** What the web UI stored about a run (PUT /api/project/{projectId}/run/{runId} merges a JSON object into it): `name`, `notes`, and any other key. */
+export interface RunMetadata {
+  /** The run's display name. */
+  name?: string;
+  /** The run's notes (Markdown). */
+  notes?: string;
+  [key: string]: unknown;
+}
+
+/** A project: its storage, whether a training script is connected, its name and runs. */
+export interface ProjectStatus {
+  /** The project's id. */
+  projectId: Identifier;
+  /** Size of the project's database in bytes; a message string when the size could not be read. */
+  storage: Integer | string;
+  /** Whether a training script of the project is connected. */
+  online: boolean;
+  /** The project's name (its newest run's config), null when no run sent a config. */
+  name: string | null;
+  /** The project's runs, oldest first. */
+  runids: ProjectRun[];
+}
+
+/** Every project. */
+export type ProjectList = ProjectStatus[];
+
+/** A run's status sections (the `status` events' payloads by series), its hyperparameters and metadata. */
+export interface RunStatus {
+  action?: ActionRegistry;
+  platform?: PlatformInfo;
+  config?: WorkspaceConfig;
+  hyperparameters?: HyperparametersPayload;
+  /** The run's metadata; null when the run id is unknown. */
+  metadata: RunMetadata | null;
+}
+
+/** The distinct series of an event type (null for events without one). */
+export type SeriesList = (string | null)[];
+
+/** The `condition` query parameter (as JSON text) of the history routes. */
+export interface QueryCondition {
+  /** A row id or `[first, last]`, as Python literal text. */
+  id?: string;
+  /** A timestamp or `[first, last]`, as Python literal text. */
+  timestamp?: string;
+  /** Only this series. */
+  series?: string;
+  /** Only this run. */
+  runId?: Identifier;
+  /** At most this many rows. */
+  limit?: Integer;
+  /** Column to sort direction. */
+  order?: {
+    [key: string]: "ASC" | "DESC";
+  };
+}
+
+/** A stored log line. */
+export interface LogHistoryRow {
+  /** The row id (the envelope's `id` when the event was forwarded). */
+  id: Int64;
+  /** The envelope's timestamp. */
+  timestamp: Timestamp;
+  /** The envelope's series. */
+  series: string | null;
+  /** The `log` event's payload. */
+  metadata: LogPayload;
+}
+
+/** Stored log lines. */
+export type LogHistory = LogHistoryRow[];
+
+/** A stored scalar point. */
+export interface ScalarHistoryRow {
+  /** The row id (the envelope's `id` when the event was forwarded). */
+  id: Int64;
+  /** The envelope's timestamp. */
+  timestamp: Timestamp;
+  /** The envelope's series. */
+  series: string | null;
+  /** The `scalar` event's payload. */
+  metadata: ScalarPayload;
+}
+
+/** Stored scalar points. */
+export type ScalarHistory = ScalarHistoryRow[];
+
+/** A stored progress step. */
+export interface ProgressHistoryRow {
+  /** The row id (the envelope's `id` when the event was forwarded). */
+  id: Int64;
+  /** The envelope's timestamp. */
+  timestamp: Timestamp;
+  /** The envelope's series. */
+  series: string | null;
+  /** The `progress` event's payload. */
+  metadata: ProgressPayload;
+}
+
+/** Stored progress steps. */
+export type ProgressHistory = ProgressHistoryRow[];
+
+/** A stored hardware sample of the training script. */
+export interface HardwareHistoryRow {
+  /** The row id (the envelope's `id` when the event was forwarded). */
+  id: Int64;
+  /** The envelope's timestamp. */
+  timestamp: Timestamp;
+  /** The envelope's series. */
+  series: string | null;
+  /** The `hardware` event's payload. */
+  metadata: HardwareSample;
+}
+
+/** Stored hardware samples. */
+export type HardwareHistory = HardwareHistoryRow[];
+
+/** A stored image: GET /api/project/{projectId}/image/{imageId} is its PNG. */
+export interface ImageRow {
+  /** The image's row id. */
+  imageId: Int64;
+  /** JSON text of the image's stored metadata (`{}` for neetbox 0.6.0's uploads). */
+  metadata: string;
+}
+
+/** Stored images. */
+export type ImageList = ImageRow[];
+
+/** The reply to an image upload. */
+export interface ImageUploadReply {
+  /** `ok`. */
+  result: string;
+  /** The image's row id. */
+  id: Int64;
+}
+
+/** The server's neetbox version. */
+export interface ServerVersion {
+  /** neetbox's version, e.g. `0.6.0`. */
+  version: string;
+}
+
+/** An error response (FastAPI's HTTPException with detail `{error}`). */
+export interface HttpError {
+  detail: {
+    error: string;
+  };
+}
+
+/** The answer of the connectivity check. */
+export interface ServerHello {
+  /** Always `hello`. */
+  hello: "hello";
+}
+
 /** Kinds of peers on a neetbox connection, and the routing targets the server uses when forwarding. */
 export type IdentityType = "web" | "cli" | "server" | "self" | "another" | "both";
 
@@ -178,6 +344,9 @@ export interface ServerHardwareSample {
   ram: Ram;
 }
 
+/** Reserved: neetbox 0.6.0 has no producer of `histogram` events, so any JSON value is accepted until one defines it. */
+export type HistogramPayload = unknown;
+
 /** Hyperparameters as given (any JSON object); named ones arrive wrapped as `{name: dict}` with series = name. */
 export interface HyperparametersPayload {
   [key: string]: unknown;
@@ -285,6 +454,12 @@ export interface ActionSpec {
   /** Whether the action runs in the caller's thread. */
   blocking: boolean;
 }
+
+/** Reserved: neetbox 0.6.0 has no producer of `video` events, so any JSON value is accepted until one defines it. */
+export type VideoPayload = unknown;
+
+/** Reserved: neetbox 0.6.0 has no producer of `wavehands` events, so any JSON value is accepted until one defines it. */
+export type WavehandsPayload = unknown;
 
 /** The envelope keys besides eventType and payload, as a peer receives them: every key present (neetbox's peers send all ten; parseMessage fills in a missing one with its default). */
 export interface EnvelopeFields {
@@ -442,7 +617,7 @@ export interface UnknownMessage extends EnvelopeFields {
 }
 
 /** What parseMessage returns: a known message (narrow it by `eventType` after `isKnownMessage`) or an unknown one. */
-export type Message<C extends Channel = Channel> = ChannelMessages[C] | UnknownMessage;
+export type Message<C extends Channel = "project"> = ChannelMessages[C] | UnknownMessage;
 
 /** Every known event type to the frame a peer sends: eventType (and payload where the schema requires it) and any other envelope key; the reader fills in the rest. */
 export interface OutgoingMessages {
@@ -468,6 +643,22 @@ export type WebOutgoingMessage = Outgoing<"handshake"> | Outgoing<"action">;
 
 /** The frames the cli peer sends (x-directions with from = cli). */
 export type CliOutgoingMessage = Outgoing<"handshake"> | Outgoing<"log"> | Outgoing<"action"> | Outgoing<"scalar"> | Outgoing<"histogram"> | Outgoing<"image"> | Outgoing<"video"> | Outgoing<"hyperparameters"> | Outgoing<"status"> | Outgoing<"hardware"> | Outgoing<"progress"> | Outgoing<"wavehands">;
+
+/** The body of each HTTP read route (http.schema.json's x-endpoints; generated/openapi.json) by its type name: `decodeResponse(name, await res.json())` checks and decodes one. */
+export interface HttpResponses {
+  ProjectList: ProjectList;
+  ProjectStatus: ProjectStatus;
+  RunStatus: RunStatus;
+  SeriesList: SeriesList;
+  LogHistory: LogHistory;
+  ScalarHistory: ScalarHistory;
+  ProgressHistory: ProgressHistory;
+  HardwareHistory: HardwareHistory;
+  ImageList: ImageList;
+  ImageUploadReply: ImageUploadReply;
+  ServerVersion: ServerVersion;
+  ServerHello: ServerHello;
+}
 
 /** A number of a payload as parseMessage returns it: a non-finite one is NaN or ±Infinity. */
 export type DecodedNumber = number;
