@@ -1,13 +1,11 @@
 """The client-facing artifacts codegen.py derives from schema/, besides the Python package:
 
-- typescript_declarations: generated/typescript/neetbox-protocol.d.ts via json-schema-to-typescript
-  (run by tools/json2ts.mjs, version pinned in package.json / package-lock.json);
 - asyncapi_document: generated/asyncapi.json, an AsyncAPI 3.0 document of the channels and of who
   sends which event type (protocol.schema.json's `x-channels`, message.schema.json's `x-directions`);
 - the context of docs/protocol.md (templates/protocol.md.jinja2): event types, directions, payload
   fields, example frames, constants.
 
-Each function takes the loaded schemas ({path relative to schema/: schema}) and returns text or
+The TypeScript package is emitters_ts.py's. Each function takes the loaded schemas ({path relative to schema/: schema}) and returns text or
 data; codegen.py writes the files. All output is deterministic.
 """
 
@@ -15,129 +13,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
 ROOT = Path(__file__).resolve().parent
-JSON2TS = ROOT / "tools" / "json2ts.mjs"
-# keywords that give json2ts a type; a schema with none of them (`{}`, `{"not": ...}`) is `unknown`
+# keywords that give a schema a type; a schema with none of them (`{}`, `{"not": ...}`) is any JSON value
 TYPE_KEYWORDS = {"type", "$ref", "anyOf", "oneOf", "allOf", "const", "enum", "properties", "items",
                  "additionalProperties", "patternProperties"}  # fmt: skip
 ANNOTATIONS = {"description", "title", "default", "examples", "$comment", "deprecated", "readOnly", "writeOnly"}
-
-
-# --------------------------------------------------------------------------------------- TypeScript
-
-
-def _type_names(schemas: dict[str, dict]) -> dict[tuple[str, str], str]:
-    """(schema $id, JSON pointer) -> TypeScript type name: a file's title, or a $defs entry's title."""
-    names: dict[tuple[str, str], str] = {}
-    for schema in schemas.values():
-        names[(schema["$id"], "")] = schema["title"]
-        for key, sub in schema.get("$defs", {}).items():
-            names[(schema["$id"], f"/$defs/{key}")] = sub.get("title", key)
-    seen: dict[str, tuple[str, str]] = {}
-    for where, name in names.items():
-        if name in seen:
-            raise SystemExit(f"TypeScript: two schemas are both named {name}: {seen[name]} and {where}")
-        seen[name] = where
-    return names
-
-
-def _localise(node, base: str, names: dict[tuple[str, str], str]):
-    """A copy of node with every $ref pointing at #/$defs/<type name>, const branches untitled
-    (their titles are Python constant names), and $ref-with-constraints made an allOf."""
-    if isinstance(node, list):
-        return [_localise(item, base, names) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {}
-    for key, value in node.items():
-        if key in ("$defs", "$id", "$schema") or key.startswith("x-"):
-            continue  # definitions are hoisted by typescript_input; x-* mean nothing to json2ts
-        if key in ("properties", "patternProperties"):
-            out[key] = {k: _localise(v, base, names) for k, v in value.items()}
-        else:
-            out[key] = _localise(value, base, names)
-    branches = out.get("anyOf", [])
-    if "type" in out and branches and all("const" in b for b in branches):
-        del out["type"]  # `type` beside the const branches would become an intersection
-    if "const" in out and "title" in out:  # EVENT_TYPE_NAME_SCALAR & co: a literal, not a named type
-        out["description"] = f"{out.pop('title')}: {out.get('description', '')}".rstrip(": ")
-    if "$ref" in out:
-        uri, fragment = urldefrag(urljoin(base, out["$ref"]))
-        target = names.get((uri, fragment))
-        if target is None:
-            raise SystemExit(f"TypeScript: cannot name the target of $ref {out['$ref']} in {base}")
-        ref = {"$ref": f"#/$defs/{target}"}
-        rest = {k: v for k, v in out.items() if k != "$ref"}
-        if set(rest) - ANNOTATIONS:  # the $ref and the other keywords both apply: an intersection
-            out = {**{k: v for k, v in rest.items() if k in ANNOTATIONS},
-                   "allOf": [ref, {k: v for k, v in rest.items() if k not in ANNOTATIONS}]}  # fmt: skip
-        elif "description" in rest:  # a field's own description: json2ts would clone the target
-            out = {"description": rest["description"], "anyOf": [ref]}  # type to hold it; wrap the ref
-        else:
-            out = ref
-    if not set(out) & TYPE_KEYWORDS:  # any JSON value (json2ts would make it an open object)
-        out["tsType"] = "unknown"
-    return out
-
-
-def typescript_input(schemas: dict[str, dict], version: str) -> dict:
-    """One self-contained schema for json-schema-to-typescript: every schema file and every
-    $defs entry under $defs by its title, every $ref local (json2ts resolves refs by file path,
-    not by $id, and would declare shared types once per file otherwise)."""
-    names = _type_names(schemas)
-    names[(schemas["protocol.schema.json"]["$id"], "")] = "Message"
-    defs = {}
-    for rel in sorted(schemas):
-        schema = schemas[rel]
-        if rel == "protocol.schema.json":  # only `$ref: message.schema.json`: the Message
-            continue
-        if set(schema) & TYPE_KEYWORDS or "$defs" not in schema:  # common.schema.json: only $defs
-            defs[names[(schema["$id"], "")]] = _localise(schema, schema["$id"], names)
-        for key, sub in schema.get("$defs", {}).items():
-            defs[names[(schema["$id"], f"/$defs/{key}")]] = _localise(sub, schema["$id"], names)
-    return {  # json2ts declares unreachable $defs only as members of an object root
-        "title": "NeetboxProtocolTypes",
-        "description": (f"Not a wire type: the index of the types of the neetbox protocol {version}. "
-                        "A frame is a Message; narrow a KnownMessage by its eventType."),
-        "type": "object",
-        "additionalProperties": False,
-        "$defs": dict(sorted(defs.items())),
-    }
-
-
-def typescript_declarations(schemas: dict[str, dict], version: str, header: str) -> str:
-    """generated/typescript/neetbox-protocol.d.ts: json2ts over typescript_input, plus a header
-    and the protocol version and event-type map (which json2ts cannot express)."""
-    source = json.dumps(typescript_input(schemas, version), ensure_ascii=False)
-    proc = subprocess.run(["node", str(JSON2TS)], input=source, capture_output=True, text=True, cwd=ROOT)
-    if proc.returncode != 0:
-        raise SystemExit(f"json-schema-to-typescript failed (did `npm ci` run?):\n{proc.stderr}")
-    body = re.sub(r"\n \*\n \* This interface was referenced by `NeetboxProtocolTypes`'s JSON-Schema\n"
-                  r" \* via the `definition` \"\w+\"\.", "", proc.stdout)  # json2ts's noise
-    events = known_events(schemas)
-    lines = [
-        header,
-        f"// neetbox protocol {version}. Narrow a KnownMessage by its `eventType`.",
-        "",
-        body.rstrip("\n"),
-        "",
-        "/** The protocol version these declarations were generated from (x-protocol-version). */",
-        f'export type ProtocolVersion = "{version}";',
-        "",
-        "/** Every known event type to the type of its message, e.g. `EventOf<\"scalar\">` is ScalarEvent & EventMsg. */",
-        "export interface EventTypeMap {",
-        *[f'  "{e["event_type"]}": {e["title"]} & EventMsg;' for e in events],
-        "}",
-        "",
-        "/** The message type of a known event type. */",
-        "export type EventOf<T extends EventType> = EventTypeMap[T];",
-        "",
-    ]  # fmt: skip
-    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------------- event metadata
@@ -393,3 +276,38 @@ def docs_context(schemas: dict[str, dict], version: str) -> dict:
                             for rel, title in CONSTANT_GROUPS],  # fmt: skip
         "schema_files": sorted(schemas),
     }  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------- OpenAPI
+
+
+def openapi_document(schemas: dict[str, dict], version: str, schema_path: str) -> dict:
+    """An OpenAPI 3.1 document of the HTTP read API (http.schema.json's x-endpoints). Every body
+    $refs the published schema (schema_path, relative to the document)."""
+    http = schemas["http.schema.json"]
+    ref = lambda name: {"$ref": f"{schema_path}/http.schema.json#/$defs/{name}"}  # noqa: E731
+    paths: dict[str, dict] = {}
+    for ep in http["x-endpoints"]:
+        params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for p in re.findall(r"\{(\w+)\}", ep["path"])]  # fmt: skip
+        params += [{"name": q, "in": "query", "required": q in ep.get("required", []), "description": doc, "schema": {"type": "string"}}
+                   for q, doc in ep.get("query", {}).items()]  # fmt: skip
+        body = http["$defs"][ep["response"]]
+        responses = {"200": {"description": body["description"], "content": {"application/json": {"schema": ref(ep["response"])}}}}
+        for status, doc in ep.get("errors", {}).items():
+            responses[status] = {"description": doc, "content": {"application/json": {"schema": ref("HttpError")}}}
+        op = {"operationId": ep["operationId"], "summary": ep["description"], "responses": responses}
+        if params:
+            op["parameters"] = params
+        if "requestBody" in ep:
+            op["requestBody"] = {"description": ep["requestBody"], "required": True, "content": {"multipart/form-data": {
+                "schema": {"type": "object", "properties": {"image": {"type": "string", "contentMediaType": "image/png"},
+                           "metadata": {"type": "string", "contentMediaType": "application/json"}}, "required": ["image", "metadata"]}}}}  # fmt: skip
+        paths.setdefault(ep["path"], {})[ep["method"]] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "neetbox HTTP API", "version": version, "license": {"name": "MIT", "identifier": "MIT"},
+                 "description": http["description"] + " Generated by codegen.py from schema/http.schema.json: do not edit."},  # fmt: skip
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "paths": paths,
+    }

@@ -14,7 +14,7 @@ import codegen
 
 @pytest.fixture(autouse=True, scope="module")
 def _node_tools():
-    node_ready()  # codegen runs json-schema-to-typescript (`npm ci` when node_modules/ is missing)
+    node_ready()  # codegen runs ajv (the TypeScript package's validators) (`npm ci` when node_modules/ is missing)
 
 
 def test_generate_is_deterministic_and_matches_committed(tmp_path):
@@ -136,5 +136,5 @@ def test_adding_an_event_type_as_the_readme_says(tmp_path):
                           env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"})  # fmt: skip
     assert proc.stdout.split() == ["MetricEvent", "metric", "0.1", bumped, "payload.value"], proc.stderr
     assert "`metric`" in (tmp_path / "docs" / "protocol.md").read_text()
-    assert "metric" in (out / "typescript" / "neetbox-protocol.d.ts").read_text()
+    assert "export interface MetricMessage extends EnvelopeFields" in (out / codegen.TS_FILE).read_text()
     assert compat.check(schema_dir) == 0  # an added event type is non-breaking, and a minor bump covers it

@@ -23,7 +23,7 @@ from fastapi.encoders import jsonable_encoder
 from support import ROOT
 
 import neetbox_protocol
-from neetbox_protocol import EVENT_CLASSES, EventMsg, ProtocolError
+from neetbox_protocol import EventMsg, ProtocolError
 
 np = pytest.importorskip("numpy")
 
