@@ -41,6 +41,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    Tag,
     TypeAdapter,
     ValidationError,
 )
@@ -98,21 +99,29 @@ def _token(value: float) -> str:
     return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
 
 
-def _bool_to_int(value: Any) -> Any:
+#: The validation context of the package's own Python doors (the constructor, attribute
+#: assignment, a dict given to ``loads`` or ``merge``): there a Python value is read as Python
+#: code means it (a bool where a number is wanted is 1/0, see ``_PythonScalarAs``). pydantic's
+#: doors (``TypeAdapter(Message)``, ``model_validate``, a FastAPI body) validate wire data and
+#: pass no such context: the JSON Schema's verdict, whether the data came as text or as a dict.
+PYTHON_VALUES: dict[str, str] = {"neetbox_protocol": "python values"}
+
+
+def _bool_to_int(value: Any, info: Any) -> Any:
     # a Python bool is an int (True + 1 == 2), and neetbox's UI plots a bool series as 0/1: where
     # the schema wants a number, a bool from Python code is written as 1/0 (JSON's true stays
     # rejected there: it is not a number)
-    return int(value) if type(value) is bool else value
+    return int(value) if type(value) is bool and info.context is PYTHON_VALUES else value
 
 
-def _integral_float_to_int(value: Any) -> Any:
+def _integral_float_to_int(value: Any, info: Any) -> Any:
     # JSON Schema's "integer" is any number with a zero fractional part, so ``3.0`` (what
-    # Python's json.dumps writes for a float step) is the integer 3. A Python bool is 1/0 (see
-    # ``_bool_to_int``). Everything else is left for the strict int check (3.5, "3" are rejected).
+    # Python's json.dumps writes for a float step) is the integer 3. From Python code a bool is
+    # 1/0 (see ``_bool_to_int``). Anything else is left to the strict int check (3.5, "3").
     t = type(value)
     if t is float and value.is_integer():
         return int(value)
-    if t is bool:
+    if t is bool and info.context is PYTHON_VALUES:
         return int(value)
     return value
 
@@ -135,8 +144,9 @@ _TOKENS = frozenset(("NaN", "Infinity", "-Infinity"))
 
 
 class _PythonScalarAs:
-    """Annotation: Python input reads a scalar the way Python code means it where the schema wants
-    a string or a flag, before the strict check; JSON input is checked as it is. A number or bool
+    """Annotation: Python code's values (``PYTHON_VALUES``) are read the way Python code means them
+    where the schema wants a string or a flag, before the strict check; wire data is checked as
+    it is. A number or bool
     given for a string (``@action(description=True)``) is its JSON text (``"true"``); None or a
     number given for a flag (``@action(blocking=None)``) is its truth value, as neetbox's client
     itself reads it (``if not action.blocking``). Other values are left to the strict check."""
@@ -149,7 +159,10 @@ class _PythonScalarAs:
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
         cs = pydantic_core.core_schema
         schema = handler(source)
-        return cs.json_or_python_schema(json_schema=schema, python_schema=cs.no_info_before_validator_function(self.fn, schema))
+        return cs.json_or_python_schema(json_schema=schema, python_schema=cs.with_info_before_validator_function(self._read, schema))
+
+    def _read(self, value: Any, info: Any) -> Any:
+        return self.fn(value) if info.context is PYTHON_VALUES else value
 
     def __repr__(self) -> str:
         return f"_PythonScalarAs({self.fn.__name__})"
@@ -200,7 +213,7 @@ class _NumberSchema:
             serialization = cs.plain_serializer_function_ser_schema(_json_number, when_used="json")
         union = cs.union_schema(branches, mode="left_to_right", custom_error_type="number_type",
                                 custom_error_message=_NUMBER_ERROR)
-        return cs.json_or_python_schema(json_schema=union, python_schema=cs.no_info_before_validator_function(_bool_to_int, union),
+        return cs.json_or_python_schema(json_schema=union, python_schema=cs.with_info_before_validator_function(_bool_to_int, union),
                                         serialization=serialization)
 
     def __repr__(self) -> str:
@@ -608,10 +621,11 @@ def _dictify(tp: Any) -> Any:
         return Annotated[(_dictify(base), *map(_plain_marker, meta), *_python_reading(base, meta))]
     if origin is Union or origin is types.UnionType:
         args = typing.get_args(tp)
-        union = Union[tuple(_dictify(a) for a in args)]
         if all(_is_leaf(b) for b in _branches(tp)):
-            union = Annotated[union, _LEAF_UNION]
-        return union
+            return Annotated[Union[tuple(_dictify(a) for a in args)], _LEAF_UNION]
+        # a union of shapes: each branch named by its schema title, which is the label pydantic
+        # puts in an error's loc (``payload.PlatformInfo.python_build``), not a type's repr
+        return Union[tuple(_named_branch(a) for a in args)]
     if origin is list:
         return list[_dictify(typing.get_args(tp)[0])]
     if origin is dict:
@@ -694,6 +708,14 @@ class _LeafUnion:
 
 _LEAF_UNION = _LeafUnion()
 _NOTHING = object()  # no scalar schema accepts it
+
+
+def _named_branch(tp: Any) -> Any:
+    name = tp.__name__ if isinstance(tp, (type, TypeAliasType)) else None
+    if name is None or tp is type(None):
+        return _dictify(tp)
+    _BRANCH_LABELS.add(name)
+    return Annotated[_dictify(tp), Tag(name)]
 
 
 def _is_leaf(tp: Any) -> bool:
@@ -804,8 +826,8 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         if missing:
             raise TypeError(f"EventMsg missing required argument(s): {', '.join(map(repr, missing))}")
         data = _prepare_python(kwargs)
-        try:
-            super().__init__(**data)
+        try:  # BaseModel.__init__, with the Python doors' context
+            type(self).__pydantic_validator__.validate_python(data, self_instance=self, context=PYTHON_VALUES)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
 
@@ -818,8 +840,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             value = _jsonable(value, name)
         elif name in _PYTHON_TEXT_KEYS and value is not None and type(value) is not str:
             value = _python_text(value)
-        try:
-            super().__setattr__(name, value)
+        if name.startswith("_"):  # pydantic's own private attributes
+            return super().__setattr__(name, value)
+        try:  # what BaseModel.__setattr__ does with validate_assignment, with the Python doors' context
+            self.__pydantic_validator__.validate_assignment(self, name, value, context=PYTHON_VALUES)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
 
@@ -899,18 +923,18 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         if cls._payload_model is not None or known is None:  # a typed class: itself
             validator = cls.__pydantic_validator__
             try:
-                return validator.validate_json(src) if json_input else validator.validate_python(src)
+                return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
             except ValidationError as exc:
                 raise ProtocolError.from_validation_error(exc) from None
         validator = known.validator
         try:
-            return validator.validate_json(src) if json_input else validator.validate_python(src)
+            return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
         except ValidationError as exc:
             if strict or not _only_unknown_tag(exc):
                 raise ProtocolError.from_validation_error(exc) from None
         validator = cls.__pydantic_validator__
         try:  # an event type this version does not know: the untyped envelope
-            return validator.validate_json(src) if json_input else validator.validate_python(src)
+            return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
 

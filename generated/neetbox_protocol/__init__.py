@@ -39,6 +39,8 @@ from .events import (
     WavehandsEvent,
     ErrorEvent,
     EVENT_CLASSES,
+    KnownMessage,
+    Message,
 )
 from .models.envelope_schema import EventMsg
 from .models.identity_type_schema import IdentityType
@@ -65,6 +67,8 @@ __all__ = [
     "schema_names",
     "BUNDLE",
     "EVENT_CLASSES",
+    "Message",
+    "KnownMessage",
     "HandshakeEvent",
     "LogEvent",
     "ActionEvent",
