@@ -99,3 +99,20 @@ def test_ajv_check_can_fail(tmp_path):
     (tmp_path / "v.json").write_text(json.dumps(vectors))
     proc = run_node("tests/conformance/ajv_check.mjs", str(tmp_path / "v.json"), str(BUNDLE))
     assert json.loads(proc.stdout)["verdicts"]["x"]["valid"] is False
+
+
+@lru_cache(maxsize=2)
+def pydantic_schema(strict: bool) -> dict:
+    from pydantic import TypeAdapter
+
+    from neetbox_protocol import KnownMessage, Message
+
+    return TypeAdapter(KnownMessage if strict else Message).json_schema()
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=[v["id"] for v in VECTORS])
+def test_pydantic_json_schema_gives_the_published_schemas_verdict(vector):
+    """What pydantic says of the models (``model_json_schema()``, so FastAPI's OpenAPI) judges
+    every vector as the published schemas do."""
+    published = jsonschema_verdict(vector)
+    assert ECMAValidator(pydantic_schema(bool(vector.get("strict")))).is_valid(vector["message"]) == published, vector["reason"]

@@ -217,6 +217,9 @@ class _NumberSchema:
         return cs.json_or_python_schema(json_schema=union, python_schema=cs.with_info_before_validator_function(_bool_to_int, union),
                                         serialization=serialization)
 
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"anyOf": [{"type": "number"}, {"enum": ["NaN", "Infinity", "-Infinity"]}]}
+
     def __repr__(self) -> str:
         return f"_NumberSchema(plain_data={self.plain_data})"
 
@@ -296,6 +299,10 @@ class _OpenEventType:
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
         return pydantic_core.core_schema.no_info_after_validator_function(_open_event_type, handler(source))
 
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # said in JSON Schema too, so that ``Message``'s oneOf has exactly one match
+        return {**handler(core_schema), "not": {"enum": sorted(_EVENT_CLASSES)}}
+
     def __repr__(self) -> str:
         return "_OpenEventType()"
 
@@ -338,6 +345,15 @@ class _JsonInteger:
         if self.ge is not None or self.le is not None:
             json_schema = cs.chain_schema([json_schema, cs.int_schema(strict=True, ge=self.ge, le=self.le)])
         return cs.json_or_python_schema(json_schema=json_schema, python_schema=handler(source))
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # the schema's own words: an integer (``3.0`` is one), with the bounds
+        out: dict[str, Any] = {"type": "integer"}
+        if self.ge is not None:
+            out["minimum"] = self.ge
+        if self.le is not None:
+            out["maximum"] = self.le
+        return out
 
     def __repr__(self) -> str:
         return f"_JsonInteger(ge={self.ge!r}, le={self.le!r})"
@@ -662,10 +678,13 @@ def _typed_dict_of(model: type[BaseModel]) -> Any:
         ann = _dictify(_drop_missing(info.annotation))
         if info.metadata:
             ann = Annotated[(ann, *map(_plain_marker, info.metadata), *_python_reading(ann, info.metadata))]
+        if info.description:  # the schema's description, for model_json_schema() / OpenAPI
+            ann = Annotated[ann, Field(description=info.description)]
         fields[info.alias or name] = ann if info.is_required() else NotRequired[ann]
     extra = model.model_config.get("extra") or "ignore"
     # unknown keys of an open shape are free-form values, held in the strict-JSON form too
     td = TypedDict(model.__name__, fields, **({"extra_items": PlainAny} if extra == "allow" else {}))  # type: ignore[operator]
+    td.__doc__ = model.__doc__
     td.__pydantic_config__ = ConfigDict(extra=extra, ser_json_inf_nan="strings")  # type: ignore[attr-defined]
     _BRANCH_LABELS.add(model.__name__)
     return td
@@ -778,6 +797,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         validate_assignment=True,
         ser_json_inf_nan="strings",
         regex_engine="rust-regex",
+        use_attribute_docstrings=True,  # the schema's descriptions reach model_json_schema() / OpenAPI
     )
 
     # filled by the generated events module: event type -> typed subclass, and the generated

@@ -23,6 +23,7 @@ class EventMsg(EnvelopeBase):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     project_id: Annotated[Identifier | None, Field(alias="projectId")] = None
     """Id of the project (null on the server monitor's frames)."""

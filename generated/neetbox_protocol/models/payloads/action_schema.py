@@ -15,6 +15,7 @@ class ActionRequest(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     name: StrictStr
     """Name of the registered action."""
@@ -29,6 +30,7 @@ class ActionResult(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     name: StrictStr
     """Name of the action."""
@@ -43,6 +45,7 @@ class ActionError(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     name: StrictStr
     """Name of the action."""

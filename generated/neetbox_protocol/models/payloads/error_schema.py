@@ -18,6 +18,7 @@ class FieldError(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     path: StrictStr
     """The field path in wire names (`payload.x`, `payload.cpus[0].id`); empty for the whole frame."""
@@ -34,6 +35,7 @@ class ErrorReport(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     error: Integer
     """400: the frame is not a valid message."""

@@ -18,6 +18,7 @@ class HandshakeResult(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     result: Integer
     """200 when the peer joined."""
@@ -32,6 +33,7 @@ class HandshakeError(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     error: Integer
     """404: project id not found; 400: a client with this run id is already connected."""

@@ -19,6 +19,7 @@ class Cpu(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     id: Integer
     """CPU index."""
@@ -35,6 +36,7 @@ class CpuStat(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     ctx_switches: Annotated[Integer, Field(alias="ctxSwitches")]
     """Context switches since boot."""
@@ -53,6 +55,7 @@ class Ram(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     total: Number
     """Total memory in MB."""
@@ -71,6 +74,7 @@ class Gpu(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     id: Integer
     """GPU index."""
@@ -99,6 +103,7 @@ class HardwareSample(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     cpus: list[Cpu]
     """One entry per logical CPU."""

@@ -12,4 +12,5 @@ class HyperparametersPayload(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )

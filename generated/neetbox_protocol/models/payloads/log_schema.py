@@ -15,6 +15,7 @@ class LogLine(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     whom: StrictStr
     """Who logged: `module > class > function` with `_` placeholders, or a logger's alias."""

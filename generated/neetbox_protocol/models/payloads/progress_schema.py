@@ -19,6 +19,7 @@ class ProgressStep(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     name: StrictStr
     """Name of the loop."""

@@ -20,6 +20,7 @@ class ScalarPoint(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     x: Number | NumericString | None
     """Abscissa, usually the step: a number, a numeric string from neetbox 0.6.0's numpy handling, or null (a point without a step)."""

@@ -15,6 +15,7 @@ class PlatformInfo(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     username: StrictStr
     """Login name."""
@@ -39,6 +40,7 @@ class WorkspaceConfig(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     name: StrictStr
     """Project name."""
@@ -61,6 +63,7 @@ class ActionSpec(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
     )
     description: StrictStr | None
     """Docstring or given description."""
