@@ -121,6 +121,23 @@ def per_message(mix: list[str], rounds: int, target: float) -> dict[str, dict]:
     return out
 
 
+def pydantic_native(mix: list[str], rounds: int, target: float) -> dict[str, dict]:
+    """The doors a pydantic/FastAPI service uses, side by side with ``EventMsg.loads`` in one
+    interleaved run: ``TypeAdapter(Message).validate_json`` (a FastAPI body typed ``Message``)
+    and ``TypeAdapter(KnownMessage).validate_json`` (known event types only)."""
+    from pydantic import TypeAdapter
+
+    from neetbox_protocol import KnownMessage, Message
+
+    message, known, loads = TypeAdapter(Message).validate_json, TypeAdapter(KnownMessage).validate_json, EventMsg.loads
+    cases = {
+        "loads": lambda: [loads(s) for s in mix],
+        "message_adapter": lambda: [message(s) for s in mix],
+        "known_adapter": lambda: [known(s) for s in mix],
+    }
+    return timing.interleaved(cases, rounds=rounds, target=target, per=len(mix))
+
+
 def by_event_type(vectors: list[dict], rounds: int, target: float) -> dict[str, dict]:
     """loads(str) per message for each event type of the mix: where ours gains and where not."""
     out = {}
@@ -217,6 +234,8 @@ def targets(res: dict) -> list[dict]:
         # import carries what a lazy build would move into the first message of each event type
         ("import adds <= 100 ms over importing pydantic", added * 1e3, "<= 100 ms", lambda v: v <= 100.0, " ms"),
         (f"per-message cost at {large['n']} within 10% of {small['n']}", (scale - 1) * 100, "<= +10 %", lambda v: v <= 10.0, " %"),
+        ("TypeAdapter(Message).validate_json within 10% of loads", (res["pydantic_native"]["message_adapter"]["min"]
+         / res["pydantic_native"]["loads"]["min"] - 1) * 100, "<= +10 %", lambda v: v <= 10.0, " %"),
         ("first message of every event type after import < 1 ms (slowest of ctor+dumps, loads)",
          max(max(v["ctor"], v["loads"]) for v in res["first_message"].values()) * 1e3, "< 1 ms", lambda v: v < 1.0, " ms"),
     ]
@@ -289,6 +308,11 @@ def table(res: dict) -> str:
         ]])
     out.append("\nbatches, per message = work + cyclic GC (share of the time):\n" + markdown(
         ["batch", *[LABELS[i] for i in ("ours", "stdlib", "msgspec", "orjson")]], gc_rows))
+    pn = res["pydantic_native"]
+    out.append("\npydantic's doors, per msg (same run, interleaved): " + ", ".join(
+        f"{label} {fmt_time(pn[k]['min'])} ({pn[k]['min'] / pn['loads']['min']:.2f}x loads)"
+        for k, label in (("loads", "`EventMsg.loads`"), ("message_adapter", "`TypeAdapter(Message).validate_json`"),
+                         ("known_adapter", "`TypeAdapter(KnownMessage).validate_json`"))))
     bt = res["by_event_type"]
     type_rows = [[t, str(bt[t]["n"]), fmt_time(bt[t]["ours"]["min"]),
                   f"{fmt_time(bt[t]['stdlib']['min'])} ({bt[t]['stdlib']['min'] / bt[t]['ours']['min']:.2f}x)",
@@ -406,6 +430,7 @@ def main(argv: list[str] | None = None) -> dict:
     }
     res["per_message"] = per_message(mix, rounds, target)
     res["by_event_type"] = by_event_type(vectors, rounds, target / 4)
+    res["pydantic_native"] = pydantic_native(mix, rounds, target)
     log("bench: batches...")
     res["batches"] = batches(mix, sizes, batch_rounds)
     log("bench: imports...")

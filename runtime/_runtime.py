@@ -35,7 +35,6 @@ from pydantic import (
     MISSING,
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StrictFloat,
@@ -112,18 +111,6 @@ def _bool_to_int(value: Any, info: Any) -> Any:
     # the schema wants a number, a bool from Python code is written as 1/0 (JSON's true stays
     # rejected there: it is not a number)
     return int(value) if type(value) is bool and info.context is PYTHON_VALUES else value
-
-
-def _integral_float_to_int(value: Any, info: Any) -> Any:
-    # JSON Schema's "integer" is any number with a zero fractional part, so ``3.0`` (what
-    # Python's json.dumps writes for a float step) is the integer 3. From Python code a bool is
-    # 1/0 (see ``_bool_to_int``). Anything else is left to the strict int check (3.5, "3").
-    t = type(value)
-    if t is float and value.is_integer():
-        return int(value)
-    if t is bool and info.context is PYTHON_VALUES:
-        return int(value)
-    return value
 
 
 def _text_of_scalar(value: Any) -> Any:
@@ -316,15 +303,13 @@ def _float_to_int(value: float) -> int:
     raise ValueError("not an integer")
 
 
-class _JsonInteger:
-    """Annotation: the same integer check, without a Python call per value, for JSON input.
-
-    For Python input the schema stays the annotated one before this marker (the before-validator
-    above, then ``StrictInt`` and any bounds). JSON input holds only exact ints and floats, so
-    there the check is done by pydantic-core alone: an int passes as it is; a float goes through
-    ``_float_to_int`` (the only Python call, for floats only: integral -> the int); any failure
-    is the same ``int_type`` error "Input should be a valid integer"; the bounds are checked on
-    the int afterwards (the same ``greater_than_equal`` / ``less_than_equal`` errors)."""
+class _IntegerSchema:
+    """Annotation: the whole check of an ``Integer``, one core schema for JSON and Python input:
+    an int passes as it is; a float goes through ``_float_to_int`` (the only Python call, for
+    floats only: integral -> the int, JSON Schema's "integer"); any failure is the one
+    ``int_type`` error "Input should be a valid integer"; the bounds are checked on the int
+    (``greater_than_equal`` / ``less_than_equal``). The package's Python doors read a bool as 1/0
+    first (``PYTHON_VALUES``)."""
 
     __slots__ = ("ge", "le")
 
@@ -333,7 +318,7 @@ class _JsonInteger:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
         cs = pydantic_core.core_schema
-        json_schema = cs.union_schema(
+        schema = cs.union_schema(
             [
                 cs.int_schema(strict=True),
                 cs.chain_schema([cs.float_schema(strict=True), cs.no_info_plain_validator_function(_float_to_int)]),
@@ -342,8 +327,8 @@ class _JsonInteger:
             custom_error_type="int_type",
         )
         if self.ge is not None or self.le is not None:
-            json_schema = cs.chain_schema([json_schema, cs.int_schema(strict=True, ge=self.ge, le=self.le)])
-        return cs.json_or_python_schema(json_schema=json_schema, python_schema=handler(source))
+            schema = cs.chain_schema([schema, cs.int_schema(strict=True, ge=self.ge, le=self.le)])
+        return cs.json_or_python_schema(json_schema=schema, python_schema=cs.with_info_before_validator_function(_bool_to_int, schema))
 
     def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
         # the schema's own words: an integer (``3.0`` is one), with the bounds
@@ -355,14 +340,13 @@ class _JsonInteger:
         return out
 
     def __repr__(self) -> str:
-        return f"_JsonInteger(ge={self.ge!r}, le={self.le!r})"
+        return f"_IntegerSchema(ge={self.ge!r}, le={self.le!r})"
 
 
 def _integer(ge: int | None = None, le: int | None = None) -> Any:
-    """An integer type with optional bounds: for Python input the before-validator, then
-    ``StrictInt`` and the bounds; for JSON input the same check in pydantic-core alone."""
-    bounds = (Field(ge=ge, le=le),) if ge is not None or le is not None else ()
-    return Annotated[(StrictInt, BeforeValidator(_integral_float_to_int), *bounds, _JsonInteger(ge, le))]
+    """An integer type with optional bounds (``StrictInt`` for type checkers; the check is
+    ``_IntegerSchema``'s)."""
+    return Annotated[StrictInt, _IntegerSchema(ge, le)]
 
 
 #: A JSON integer: an int, or an integral float read as the int (``3.0`` -> ``3``).

@@ -50,7 +50,8 @@ def test_quick_bench_produces_every_figure(tmp_path):
     assert set(res["memory"]) == {"ours", *BASELINES}
     assert all(v["bytes_per_message"] > 0 for v in res["memory"].values())
 
-    assert len(res["targets"]) == 8
+    assert len(res["targets"]) == 9
+    assert set(res["pydantic_native"]) == {"loads", "message_adapter", "known_adapter"}
     for target in res["targets"]:
         assert isinstance(target["met"], bool) and isinstance(target["measured"], float)
     for key in ("loads_str", "loads_bytes", "dumps", "json", "merge", "import", "memory"):
