@@ -26,6 +26,7 @@ import difflib
 import filecmp
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -201,6 +202,18 @@ def event_specs(schemas: dict[str, dict]) -> list[dict]:
     return specs
 
 
+def envelope_fields(schemas: dict[str, dict]) -> list[dict]:
+    """The envelope's keys in wire order: the Python field name datamodel-code-generator gives
+    each (``--snake-case-field``: projectId -> project_id), its wire key, and how ``dumps``
+    writes its value ("str" for a string enum such as identityType, else "json")."""
+    fields = []
+    for key, prop in schemas["envelope.schema.json"]["properties"].items():
+        refs = [b.get("$ref", "") for b in prop.get("anyOf", [prop])]
+        str_enum = any(schemas.get(r, {}).get("enum") for r in refs)
+        fields.append({"name": re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(), "wire": key, "kind": "str" if str_enum else "json"})
+    return fields
+
+
 def render(template: str, **context) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)  # fmt: skip
@@ -281,7 +294,7 @@ def generate_package(out_root: Path, schemas: dict[str, dict], version: str, sch
     if known != {e["event_type"] for e in events}:
         raise SystemExit("message.schema.json and event-type.schema.json list different event types")
     context = dict(
-        header=HEADER, constants=constants, constant_names=names, events=events,
+        header=HEADER, constants=constants, constant_names=names, events=events, envelope=envelope_fields(schemas),
         identity_members=identity["x-enum-varnames"], package_version=package_version(),
         protocol_version=version, protocol_doc=schemas["protocol.schema.json"]["description"],
     )  # fmt: skip

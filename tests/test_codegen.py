@@ -138,3 +138,16 @@ def test_adding_an_event_type_as_the_readme_says(tmp_path):
     assert "`metric`" in (tmp_path / "docs" / "protocol.md").read_text()
     assert "export interface MetricMessage extends EnvelopeFields" in (out / codegen.TS_FILE).read_text()
     assert compat.check(schema_dir) == 0  # an added event type is non-breaking, and a minor bump covers it
+
+
+def test_the_envelope_table_codegen_emits_is_the_models():
+    """events.ENVELOPE_FIELDS (emitted from envelope.schema.json) names the generated EventMsg's
+    fields, their aliases and wire order, and marks its string enum: the runtime uses the table
+    instead of inspecting the model."""
+    from neetbox_protocol import EventMsg, IdentityType
+    from neetbox_protocol.events import ENVELOPE_FIELDS
+
+    assert list(ENVELOPE_FIELDS) == list(EventMsg.model_fields)
+    assert {n: w for n, (w, _) in ENVELOPE_FIELDS.items()} == {n: f.alias or n for n, f in EventMsg.model_fields.items()}
+    assert {n for n, (_, kind) in ENVELOPE_FIELDS.items() if kind == "str"} == {
+        n for n, f in EventMsg.model_fields.items() if IdentityType in getattr(f.annotation, "__args__", (f.annotation,))}

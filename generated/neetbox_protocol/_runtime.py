@@ -961,15 +961,17 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         return _adapter(model).validate_python(self.payload)
 
     @classmethod
-    def _register_events(cls, classes: dict[str, type[EnvelopeBase]], message: Any) -> None:
+    def _register_events(cls, classes: dict[str, type[EnvelopeBase]], message: Any, fields: dict[str, tuple[str, str]]) -> None:
+        """The tables codegen emits in the events module: the typed classes, ``Message`` and the
+        envelope's fields (Python name -> wire key, value kind)."""
         cls._event_classes = dict(classes)
         _EVENT_CLASSES.update(classes)
         cls._message_adapter = TypeAdapter(message)
         for sub in classes.values():
             sub._loads_json = None  # a typed class validates with its own validator
         _BRANCH_LABELS.update(classes)
-        _WIRE_NAMES.update({n: f.alias for n, f in cls.model_fields.items() if f.alias})
-        _KNOWN_KEYS.update(cls.model_fields, _WIRE_NAMES.values())
+        _WIRE_NAMES.update({name: wire for name, (wire, _) in fields.items() if wire != name})
+        _KNOWN_KEYS.update(fields, (wire for wire, _ in fields.values()))
         union = Union[tuple(classes.values())]
         # built here, at import, like every model's validator (no ``defer_build``): the first message
         # of each type must cost what later ones do, or neetbox's client widens its startup race
@@ -978,22 +980,21 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         cls._loads_json = cls._known_adapter.validator.validate_json
         for sub in classes.values():
             _adapter(sub._payload_model)
-        _WIRE.serializer = _wire_serializer(cls)
+        _WIRE.serializer = _wire_serializer(fields)
 
 
 class _WIRE:
     serializer: pydantic_core.SchemaSerializer | None = None
 
 
-def _wire_serializer(envelope: type[BaseModel]) -> pydantic_core.SchemaSerializer:
+def _wire_serializer(envelope: dict[str, tuple[str, str]]) -> pydantic_core.SchemaSerializer:
     """Serializes an envelope's ``__dict__``: every field under its wire name; the values by
     inference (JSON data), except str Enums (``identityType``) written as the str they are."""
     cs = pydantic_core.core_schema
     fields = {}
-    for name, info in envelope.model_fields.items():
-        str_enum = any(isinstance(a, type) and issubclass(a, str) and issubclass(a, enum.Enum) for a in _branches(info.annotation))
-        schema = cs.nullable_schema(cs.str_schema()) if str_enum else cs.any_schema()
-        fields[name] = cs.typed_dict_field(schema, serialization_alias=info.alias or name)
+    for name, (wire, kind) in envelope.items():
+        schema = cs.nullable_schema(cs.str_schema()) if kind == "str" else cs.any_schema()
+        fields[name] = cs.typed_dict_field(schema, serialization_alias=wire)
     return pydantic_core.SchemaSerializer(cs.typed_dict_schema(fields), cs.CoreConfig(ser_json_inf_nan="strings"))
 
 

@@ -254,4 +254,19 @@ Message = Annotated[
     Discriminator(message_tag),
 ]
 
-EventMsg._register_events(EVENT_CLASSES, Message)
+#: The envelope's fields in wire order: Python name -> (wire key, how ``dumps`` writes the value:
+#: "str" for a string enum, "json" for plain JSON data), from envelope.schema.json.
+ENVELOPE_FIELDS: dict[str, tuple[str, str]] = {
+    "project_id": ("projectId", "json"),
+    "run_id": ("runId", "json"),
+    "event_type": ("eventType", "json"),
+    "event_id": ("eventId", "json"),
+    "identity_type": ("identityType", "str"),
+    "series": ("series", "json"),
+    "payload": ("payload", "json"),
+    "timestamp": ("timestamp", "json"),
+    "history_len": ("historyLen", "json"),
+    "id": ("id", "json"),
+}
+
+EventMsg._register_events(EVENT_CLASSES, Message, ENVELOPE_FIELDS)
