@@ -98,12 +98,21 @@ DATAMODEL_FLAGS = [
 # tests/test_fast_paths.py checks against smart mode on the wire corpus, collisions and
 # schema-generated payloads:
 PAYLOAD_UNION_MODES = {
+    # X, then the generic Reply (ResultReply requires `result`, ErrorReply `error`), for the
+    # log line, scalar point, progress step and hardware sample: X requires keys that neither
+    # reply shape has, so a payload that fits X and a reply (X's keys plus `result`) sets more
+    # fields in X, which smart mode keeps: X, the first
+    "payloads/log.schema.json": "left_to_right",
+    "payloads/scalar.schema.json": "left_to_right",
+    "payloads/progress.schema.json": "left_to_right",
+    "payloads/hardware.schema.json": "left_to_right",
     # null (the request), HandshakeResult (requires `result`), HandshakeError (requires `error`):
     # null fits no object; a reply with both keys fits both shapes equally, and smart mode then
     # keeps the first, as left to right does
     "payloads/handshake.schema.json": "left_to_right",
     # PlatformInfo (7 required strings), WorkspaceConfig (`name`, `projectId`), ActionRegistry (a
-    # dict of ActionSpec objects): a platform or config section holds strings, never ActionSpec
+    # dict of ActionSpec objects), then the generic Reply (whose `result`/`error` the first three
+    # shapes never require): a platform or config section holds strings, never ActionSpec
     # objects, so it never fits the registry, and a registry entry is an object where the other two
     # require strings; a section with every platform and config key fits both, and smart mode keeps
     # PlatformInfo (more fields set), the first

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import posixpath
 import re
 import shutil
 import sys
@@ -200,9 +201,10 @@ def _match_branches(old: list, new: list) -> dict[int, int]:
 class _Differ:
     """Collects the changes between two versions of one schema file."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, old_set: dict[str, dict] | None = None, new_set: dict[str, dict] | None = None):
         self.file = file
         self.changes: list[Change] = []
+        self.sets = (old_set or {}, new_set or {})
 
     def add(self, ptr: str, rule: str, detail: str) -> None:
         self.changes.append(Change(f"{self.file}#{ptr}", rule, RULES[rule], detail))
@@ -216,6 +218,9 @@ class _Differ:
             return
         old = {} if old is True else old      # `true` accepts anything, like {}
         new = {} if new is True else new
+        if isinstance(old, dict) and isinstance(new, dict) and ("$ref" in old) != ("$ref" in new):
+            # inline keywords moved into a named definition (or back): compare what they say
+            old, new = self._inlined(old, 0), self._inlined(new, 1)
         if not isinstance(old, dict) or not isinstance(new, dict):
             if not _same(old, new):           # not a schema: compare as a value
                 self.add(ptr, "KEYWORD_CHANGED", f"{_show(old)} -> {_show(new)}")
@@ -234,6 +239,23 @@ class _Differ:
         for kw in ("anyOf", "oneOf", "allOf"):
             self.branches(ptr, kw, old, new)
         self.keywords(ptr, old, new)
+
+    def _inlined(self, node: dict, side: int) -> dict:
+        """``node`` with its ``$ref`` replaced by the target's validation keywords, when the target
+        is in the same schema set and has no ``$ref`` of its own; else ``node`` as it is."""
+        ref = node.get("$ref")
+        if not isinstance(ref, str):
+            return node
+        file, _, pointer = ref.partition("#")
+        target_file = posixpath.normpath(posixpath.join(posixpath.dirname(self.file), file)) if file else self.file
+        target = self.sets[side].get(target_file)
+        for token in [t for t in pointer.split("/") if t]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            target = target.get(token) if isinstance(target, dict) else None
+        if not isinstance(target, dict) or "$ref" in target:
+            return node
+        body = {k: v for k, v in target.items() if k not in ANNOTATIONS and k not in ("title", "description") and not k.startswith("x-")}
+        return {**body, **{k: v for k, v in node.items() if k != "$ref"}}
 
     def types(self, ptr, old, new):
         before, after = _type_set(old), _type_set(new)
@@ -364,7 +386,7 @@ def compare(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
     """All changes from schema set `old` to `new` (each: relative path -> parsed JSON)."""
     changes: list[Change] = []
     for path in sorted(set(old) | set(new)):
-        differ = _Differ(path)
+        differ = _Differ(path, old, new)
         if path not in new:
             differ.add("", "FILE_REMOVED", f"file {path} removed")
         elif path not in old:

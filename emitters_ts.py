@@ -37,8 +37,11 @@ VIEW_FILE = "typescript-view.schema.json"  # the synthetic schema of the message
 # ------------------------------------------------------------------------------ the typed view
 # Rules that make the TypeScript receive types (and parseMessage, which checks them) say what
 # neetbox actually sends. Pointers are `file#/json/pointer` under schema/; a pointer that no longer
-# resolves fails the generation.
+# resolves fails the generation (except an omitted branch, which may disappear from the schemas).
 VIEW = {
+    # payload branches a receiver never gets: neetbox's server merges a generic reply only into
+    # requests (handshake, action), whose payload schemas have their own reply branches
+    "omit": ["common.schema.json#/$defs/Reply"],
     # objects whose listed properties neetbox always sends (GPUtil's nine GPU fields)
     "all_required": ["payloads/hardware.schema.json#/$defs/Gpu"],
     # arrays neetbox sends with a fixed length, with the element labels (psutil's scpufreq)
@@ -94,6 +97,20 @@ def typed_view(schemas: dict[str, dict]) -> dict:
     base = _base(schemas)
     view_base = base.rsplit("/", 2)[0] + "/typescript-view/"
     out = copy.deepcopy(schemas)
+    omitted = {base + r for r in VIEW["omit"]}
+
+    def walk(node, file_id):
+        if isinstance(node, list):
+            return [walk(n, file_id) for n in node]
+        if not isinstance(node, dict):
+            return node
+        for key in ("anyOf", "oneOf"):
+            if key in node:
+                node[key] = [b for b in node[key] if not ("$ref" in b and urljoin(file_id, b["$ref"]) in omitted)]
+        return {k: walk(v, file_id) for k, v in node.items()}
+
+    for rel in list(out):
+        out[rel] = walk(out[rel], out[rel]["$id"])
     for where in VIEW["all_required"]:
         parent, key, _ = _pointer(out, where)
         parent[key]["required"] = list(parent[key]["properties"])

@@ -21,13 +21,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from support import wire_vectors
 from test_conformance import VECTORS
 
-from neetbox_protocol import EVENT_CLASSES, EventMsg, Message, ProtocolError
+from neetbox_protocol import EVENT_CLASSES, EventMsg, Message, ProtocolError, _runtime
 from neetbox_protocol.service import add_protocol_error_handler
 
 ADAPTER = TypeAdapter(Message)
 TAGS = {*EVENT_CLASSES, "EventMsg"}
-SHAPES = {"PlatformInfo", "WorkspaceConfig", "dict[str,ActionSpec]", "HandshakeResult", "HandshakeError",
-          "ActionRequest", "ActionResult", "ActionError"}  # fmt: skip
+SHAPES = set(_runtime._BRANCH_LABELS)  # the names (Tags) of the shapes of payloads with several
 
 
 class Envelope(BaseModel):

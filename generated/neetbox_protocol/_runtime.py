@@ -446,7 +446,7 @@ def _closest_shape(errors: list[dict]) -> list[dict]:
 
 
 def _in_reply_branch(loc: tuple) -> bool:
-    return any(isinstance(i, str) and i.startswith("union[ResultReply") for i in loc)
+    return "Reply" in loc  # the generic reply branch of a payload, named by its Tag
 
 
 _SCHEMA_LABEL = re.compile(r"^(union|tagged-union|function-\w+|constrained-\w+|json-or-python|literal|list|dict|nullable|typed-dict)(\[.*\])?$")

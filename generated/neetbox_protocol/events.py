@@ -67,7 +67,7 @@ class LogEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = LogPayload
     event_type: Annotated[Literal["log"], Field(alias="eventType")] = "log"
-    payload: Annotated[payload_type(LogPayload), Field(description="A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.")]
+    payload: Annotated[payload_type(LogPayload, union_mode="left_to_right"), Field(description="A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.")]
 
 
 class ActionEvent(EventMsg):
@@ -89,7 +89,7 @@ class ScalarEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = ScalarPayload
     event_type: Annotated[Literal["scalar"], Field(alias="eventType")] = "scalar"
-    payload: Annotated[payload_type(ScalarPayload), Field(description="One point of the scalar series named by the envelope's series.")]
+    payload: Annotated[payload_type(ScalarPayload, union_mode="left_to_right"), Field(description="One point of the scalar series named by the envelope's series.")]
 
 
 class HistogramEvent(EventMsg):
@@ -155,7 +155,7 @@ class HardwareEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = HardwarePayload
     event_type: Annotated[Literal["hardware"], Field(alias="eventType")] = "hardware"
-    payload: Annotated[payload_type(HardwarePayload), Field(description="A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.")]
+    payload: Annotated[payload_type(HardwarePayload, union_mode="left_to_right"), Field(description="A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.")]
 
 
 class ProgressEvent(EventMsg):
@@ -166,7 +166,7 @@ class ProgressEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = ProgressPayload
     event_type: Annotated[Literal["progress"], Field(alias="eventType")] = "progress"
-    payload: Annotated[payload_type(ProgressPayload), Field(description="One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).")]
+    payload: Annotated[payload_type(ProgressPayload, union_mode="left_to_right"), Field(description="One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).")]
 
 
 class WavehandsEvent(EventMsg):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, StrictStr
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
 Common = TypeAliasType("Common", Annotated[Any, Field(title="Common")])
@@ -60,4 +60,42 @@ NumericString = TypeAliasType(
 )
 """
 A number as a string, as neetbox 0.6.0's client wrote numpy scalars (`str(np.float32(0.25))` is `0.25`; `nan`, `inf`, `-inf` for non-finite ones).
+"""
+
+
+class ResultReply(BaseModel):
+    """A successful reply."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+        ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
+    )
+    result: Any
+    """The outcome: 200 for a handshake, the return value for an action."""
+    reason: StrictStr | MISSING = MISSING
+    """Human-readable explanation."""
+
+
+class ErrorReply(BaseModel):
+    """A failed reply."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+        ser_json_inf_nan="strings",
+        use_attribute_docstrings=True,
+    )
+    error: Any
+    """The failure: 404/400 for a handshake, the exception text for an action."""
+    reason: StrictStr | MISSING = MISSING
+    """Human-readable explanation."""
+
+
+Reply = TypeAliasType(
+    "Reply", Annotated[ResultReply | ErrorReply, Field(title="Reply")]
+)
+"""
+A generic reply payload: neetbox's server answers a request by merging `{result|error, reason}` into it, and its EventMsg.merge does so for any event type, so the payloads of log, scalar, progress, hardware and status events may carry one (handshake and action replies have shapes of their own).
 """

@@ -11,6 +11,8 @@ from neetbox_protocol._runtime import (
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
+from ..common_schema import Reply
+
 
 class Cpu(BaseModel):
     """One logical CPU."""
@@ -114,7 +116,7 @@ class HardwareSample(BaseModel):
 
 
 HardwarePayload = TypeAliasType(
-    "HardwarePayload", Annotated[HardwareSample, Field(title="HardwarePayload")]
+    "HardwarePayload", Annotated[HardwareSample | Reply, Field(title="HardwarePayload")]
 )
 """
 A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.

@@ -7,6 +7,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
+from ..common_schema import Reply
+
 
 class LogLine(BaseModel):
     """A log line."""
@@ -23,7 +25,9 @@ class LogLine(BaseModel):
     """The text: every argument str()-joined, each followed by a space."""
 
 
-LogPayload = TypeAliasType("LogPayload", Annotated[LogLine, Field(title="LogPayload")])
+LogPayload = TypeAliasType(
+    "LogPayload", Annotated[LogLine | Reply, Field(title="LogPayload")]
+)
 """
 A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.
 """

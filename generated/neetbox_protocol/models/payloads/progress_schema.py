@@ -11,6 +11,8 @@ from neetbox_protocol._runtime import (
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
+from ..common_schema import Reply
+
 
 class ProgressStep(BaseModel):
     """A progress step."""
@@ -34,7 +36,7 @@ class ProgressStep(BaseModel):
 
 
 ProgressPayload = TypeAliasType(
-    "ProgressPayload", Annotated[ProgressStep, Field(title="ProgressPayload")]
+    "ProgressPayload", Annotated[ProgressStep | Reply, Field(title="ProgressPayload")]
 )
 """
 One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).

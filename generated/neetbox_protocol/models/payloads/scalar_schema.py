@@ -10,7 +10,7 @@ from neetbox_protocol._runtime import (
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from ..common_schema import NumericString
+from ..common_schema import NumericString, Reply
 
 
 class ScalarPoint(BaseModel):
@@ -29,7 +29,7 @@ class ScalarPoint(BaseModel):
 
 
 ScalarPayload = TypeAliasType(
-    "ScalarPayload", Annotated[ScalarPoint, Field(title="ScalarPayload")]
+    "ScalarPayload", Annotated[ScalarPoint | Reply, Field(title="ScalarPayload")]
 )
 """
 One point of the scalar series named by the envelope's series.

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from typing_extensions import TypeAliasType
 
+from ..common_schema import Reply
+
 
 class PlatformInfo(BaseModel):
     """Series `platform`."""
@@ -82,7 +84,8 @@ Series `action`: every registered action by name (re-sent on each registration).
 StatusPayload = TypeAliasType(
     "StatusPayload",
     Annotated[
-        PlatformInfo | WorkspaceConfig | ActionRegistry, Field(title="StatusPayload")
+        PlatformInfo | WorkspaceConfig | ActionRegistry | Reply,
+        Field(title="StatusPayload"),
     ],
 )
 """
