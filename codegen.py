@@ -12,7 +12,9 @@ Steps, in order:
     types, identity type and payload schemas -> neetbox_protocol/models/ (pydantic v2);
  3. emit, from templates/, the constants module, the typed event classes and the package's
     __init__; copy runtime/*.py (the hand-written runtime) and the schema files into the
-    package, plus schemas/bundle.schema.json: every schema embedded in one file;
+    package, plus schemas/bundle.schema.json: every schema embedded in one file; then the
+    plain-data types (plain.py: a TypedDict per payload shape, what type checkers see of
+    ``msg.payload``), read from the validators the fresh package builds at import;
  4. emit the artifacts for other languages (emitters.py): generated/typescript/neetbox-protocol.d.ts
     (json-schema-to-typescript, pinned in package.json; needs `npm ci`), generated/asyncapi.json
     (AsyncAPI 3.0) and docs/protocol.md (templates/protocol.md.jinja2).
@@ -22,9 +24,11 @@ The output is deterministic: no timestamps, sorted inputs, fixed flags.
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import filecmp
 import json
+import keyword
 import os
 import re
 import shutil
@@ -74,7 +78,7 @@ DATAMODEL_FLAGS = [
     "--formatters", "ruff-format", "ruff-check",
     "--custom-template-dir", str(TEMPLATES / "datamodel"),
     "--base-class-map", json.dumps({"EventMsg": f"{PACKAGE}._runtime.EnvelopeBase"}),
-    "--additional-imports", f"{PACKAGE}._runtime.get_timestamp",
+    "--additional-imports", f"{PACKAGE}._runtime.get_timestamp,typing.TYPE_CHECKING",  # ruff drops them where unused
     "--snake-case-field",  # projectId -> project_id = Field(alias="projectId")
     "--capitalise-enum-members",
     "--use-subclass-enum", "--no-use-specialized-enum",  # class IdentityType(str, Enum)
@@ -221,6 +225,116 @@ def envelope_fields(schemas: dict[str, dict]) -> list[dict]:
         str_enum = any(schemas.get(r, {}).get("enum") for r in refs)
         fields.append({"name": re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(), "wire": key, "kind": "str" if str_enum else "json"})
     return fields
+def envelope_signature(models: Path) -> tuple[list[dict], list[str]]:
+    """The parameters of the ``__init__`` type checkers see on ``EventMsg`` (rendered into
+    models/envelope_schema.py by templates/datamodel/pydantic_v2/EnvelopeInit.jinja2), for the
+    typed events' own: name, annotation and default as source text, plus the imports (relative to
+    the package) of the names the annotations use."""
+    tree = ast.parse((models / "envelope_schema.py").read_text(encoding="utf-8"))
+    origin: dict[str, str] = {}  # imported name -> module, as the events module imports it
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            module = ".models." + node.module if node.level else node.module.replace(f"{PACKAGE}.", ".", 1)
+            origin.update((alias.asname or alias.name, module) for alias in node.names)
+    init = next(f for c in tree.body if isinstance(c, ast.ClassDef) and c.name == "EventMsg"
+                for block in c.body if isinstance(block, ast.If)
+                for f in block.body if isinstance(f, ast.FunctionDef) and f.name == "__init__")  # fmt: skip
+    args = init.args.args[1:]
+    defaults = [None] * (len(args) - len(init.args.defaults)) + init.args.defaults
+    params = [{"name": a.arg, "annotation": ast.unparse(a.annotation), "default": None if d is None else ast.unparse(d)}
+              for a, d in zip(args, defaults)]  # fmt: skip
+    # the typed events declare event_type and payload themselves
+    used = {n.id for a in args if a.arg not in ("event_type", "payload") for n in ast.walk(a.annotation) if isinstance(n, ast.Name)}
+    # and what their loads and merge use
+    by_module: dict[str, set[str]] = {"collections.abc": {"Mapping"}, "typing_extensions": {"Self"},
+                                      "._runtime": {"DEFAULT_MAX_BYTES", "EnvelopeBase"}}  # fmt: skip
+    for name in used:
+        by_module.setdefault(origin.get(name, "builtins"), set()).add(name)
+    by_module.pop("builtins", None)
+    by_module.pop("typing", None)  # the events module imports Any itself
+    order = sorted(by_module, key=lambda m: (m.startswith("."), m))  # absolute imports first
+    return params, [f"from {m} import {', '.join(sorted(by_module[m]))}" for m in order]
+
+
+def plain_view() -> dict:
+    """Run in a subprocess with the fresh package first on sys.path (see ``plain_types``): the
+    payload of each typed event as plain data, rendered as Python types from the very validator
+    the event uses (``payload_type``: every model a TypedDict with its wire keys, numbers with
+    their "NaN"/"Infinity" tokens, free-form values ``Any``)."""
+    import enum
+    import types
+    import typing
+
+    from typing_extensions import NotRequired, Required, TypeAliasType, is_typeddict
+
+    from neetbox_protocol import events
+
+    shapes: dict[str, list[list]] = {}
+    imports: set[str] = set()
+
+    def flat(tp: object) -> list[object]:  # the branches of a union, through aliases and Annotated
+        origin = typing.get_origin(tp)
+        if isinstance(tp, TypeAliasType):
+            return flat(tp.__value__)
+        if origin is typing.Annotated:
+            return flat(typing.get_args(tp)[0])
+        if origin in (typing.Union, types.UnionType):
+            return [b for a in typing.get_args(tp) for b in flat(a)]
+        return [tp]
+
+    def render(tp: object) -> str:
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if tp is typing.Any:
+            return "Any"
+        if tp is None or tp is type(None):
+            return "None"
+        if isinstance(tp, TypeAliasType):
+            return render(tp.__value__)
+        if origin in (typing.Annotated, NotRequired, Required):
+            return render(args[0])
+        if origin in (typing.Union, types.UnionType):
+            branches = flat(tp)
+            if str in branches:  # a string token ("NaN") is a str already
+                branches = [b for b in branches if not (typing.get_origin(b) is typing.Literal and all(isinstance(a, str) for a in typing.get_args(b)))]
+            parts = list(dict.fromkeys(render(b) for b in branches))
+            return " | ".join(sorted(parts, key=lambda p: p == "None"))
+        if origin is typing.Literal:
+            return f"Literal[{', '.join(json.dumps(a) if isinstance(a, str) else repr(a) for a in args)}]"
+        if origin is list:
+            return f"list[{render(args[0])}]"
+        if origin is dict:
+            return f"dict[{render(args[0])}, {render(args[1])}]"
+        if is_typeddict(tp) and not tp.__annotations__ and tp.__pydantic_config__.get("extra") == "allow":
+            return "dict[str, Any]"  # an open shape with no declared key (hyperparameters)
+        if is_typeddict(tp):
+            name = f"{tp.__name__}Data"
+            if name not in shapes:
+                shapes[name] = []  # placed before its fields: a recursive shape refers to itself
+                required = tp.__required_keys__
+                shapes[name] = [[key, render(ann), key in required] for key, ann in tp.__annotations__.items()]
+            return name
+        if tp in (int, float, str, bool):
+            return tp.__name__
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            imports.add(f"from {tp.__module__.replace('neetbox_protocol', '', 1)} import {tp.__name__}")
+            return tp.__name__
+        raise SystemExit(f"plain types: no rendering for {tp!r}")
+
+    payloads = {}
+    for event_type, cls in events.EVENT_CLASSES.items():
+        payloads[event_type] = render(cls.model_fields["payload"].annotation)
+    return {"shapes": shapes, "payloads": payloads, "imports": sorted(imports)}
+
+
+def plain_types(out_root: Path) -> dict:
+    """``plain_view`` of the package just generated under out_root, in a fresh interpreter."""
+    code = ("import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import codegen, neetbox_protocol; "
+            "assert neetbox_protocol.__file__.startswith(sys.argv[1]), neetbox_protocol.__file__; "
+            "print(json.dumps(codegen.plain_view()))")  # fmt: skip
+    proc = subprocess.run([sys.executable, "-c", code, str(out_root), str(ROOT)], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"plain types: importing the generated package failed:\n{proc.stderr}")
+    return json.loads(proc.stdout)
 
 
 def render(template: str, **context) -> str:
@@ -231,6 +345,7 @@ def render(template: str, **context) -> str:
     env.filters["js"] = lambda v: json.dumps(v, ensure_ascii=False)  # a JS literal, keys in order
     env.filters["jsdoc"] = lambda s: str(s).replace("*/", "*\\/")
     env.filters["cell"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # a Markdown table cell
+    env.tests["is_identifier"] = lambda s: str(s).isidentifier() and not keyword.iskeyword(s)  # a TypedDict key in class syntax
     return env.get_template(template).render(**context)
 
 
@@ -289,6 +404,7 @@ def generate_package(out_root: Path, schemas: dict[str, dict], version: str, sch
         shutil.rmtree(pkg)
     pkg.mkdir(parents=True)
     run_datamodel_codegen(schema_dir, pkg / "models")
+    envelope_params, envelope_imports = envelope_signature(pkg / "models")
 
     constants = [(title, schemas[rel]["description"], const_branches(schemas[rel])) for rel, title in CONSTANT_GROUPS]
     names = [c["name"] for _, _, group in constants for c in group]
@@ -306,6 +422,7 @@ def generate_package(out_root: Path, schemas: dict[str, dict], version: str, sch
         header=HEADER, constants=constants, constant_names=names, events=events, envelope=envelope_fields(schemas),
         identity_members=identity["x-enum-varnames"], package_version=package_version(),
         protocol_version=version, protocol_doc=schemas["protocol.schema.json"]["description"],
+        envelope_params=envelope_params, envelope_imports=envelope_imports,
     )  # fmt: skip
     files = {
         "constants.py": render("constants.py.jinja2", **context),
@@ -323,6 +440,8 @@ def generate_package(out_root: Path, schemas: dict[str, dict], version: str, sch
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (dest / "bundle.schema.json").write_text(json.dumps(bundle(schemas, version), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # what type checkers see of each payload, from the validators of the package just written
+    (pkg / "plain.py").write_text(render("plain.py.jinja2", **context, plain=plain_types(out_root)), encoding="utf-8")
     for junk in [*pkg.rglob("__pycache__"), *pkg.rglob(".ruff_cache")]:
         shutil.rmtree(junk)
 

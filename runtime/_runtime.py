@@ -17,6 +17,9 @@ What lives here, and only here:
   must stay a plain ``dict``; ``EventMsg.typed_payload`` gives the model view).
 """
 
+# pyright: reportUnknownVariableType=false, reportUnknownArgumentType=false, reportUnknownMemberType=false
+# (the runtime walks JSON values and core schemas of any shape: isinstance narrows them to dict[Unknown, Unknown])
+
 from __future__ import annotations
 
 import enum
@@ -28,7 +31,7 @@ import typing
 from collections.abc import Mapping
 from datetime import datetime as _datetime
 from functools import lru_cache
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, cast, overload
 
 import pydantic_core
 from pydantic import (
@@ -44,9 +47,14 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
-from typing_extensions import NotRequired, TypeAliasType, TypedDict
+from typing_extensions import NotRequired, Self, TypeAlias, TypeAliasType, TypedDict
 
 from .constants import DATETIME_FORMAT
+
+if TYPE_CHECKING:  # the typed events (the events module imports this one at run time)
+    from pydantic._internal._model_construction import ModelMetaclass
+
+    from .events import KnownMessage, Message
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -191,6 +199,7 @@ class _NumberSchema:
         cs = pydantic_core.core_schema
         tokens = cs.literal_schema(["NaN", "Infinity", "-Infinity"])
         if self.plain_data:
+            branches: list[pydantic_core.CoreSchema | tuple[pydantic_core.CoreSchema, str]]
             branches = [cs.int_schema(strict=True), cs.float_schema(strict=True, allow_inf_nan=False), tokens,
                         cs.chain_schema([cs.float_schema(strict=True), cs.no_info_plain_validator_function(_non_finite_token)])]
             serialization = None
@@ -318,7 +327,7 @@ class _IntegerSchema:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
         cs = pydantic_core.core_schema
-        schema = cs.union_schema(
+        schema: pydantic_core.CoreSchema = cs.union_schema(
             [
                 cs.int_schema(strict=True),
                 cs.chain_schema([cs.float_schema(strict=True), cs.no_info_plain_validator_function(_float_to_int)]),
@@ -349,11 +358,15 @@ def _integer(ge: int | None = None, le: int | None = None) -> Any:
     return Annotated[StrictInt, _IntegerSchema(ge, le)]
 
 
-#: A JSON integer: an int, or an integral float read as the int (``3.0`` -> ``3``).
-Integer = _integer()
+if TYPE_CHECKING:  # what type checkers see: an int (the checks below are built at run time)
+    Integer: TypeAlias = int
+    Int64: TypeAlias = int
+else:
+    #: A JSON integer: an int, or an integral float read as the int (``3.0`` -> ``3``).
+    Integer = _integer()
 
-#: A signed 64-bit Integer (the bounds are the schema's ``minimum``/``maximum``).
-Int64 = _integer(-(2**63), 2**63 - 1)
+    #: A signed 64-bit Integer (the bounds are the schema's ``minimum``/``maximum``).
+    Int64 = _integer(-(2**63), 2**63 - 1)
 
 
 class InstalledVersion:
@@ -405,29 +418,29 @@ class ProtocolError(ValueError):
     def from_validation_error(cls, exc: ValidationError) -> ProtocolError:
         """One entry per field path; alternatives of a union are joined with " or ". Errors of
         the generic reply shape are left out when the event's own shape also failed."""
-        raw = exc.errors(include_url=False)
+        raw: list[Any] = exc.errors(include_url=False)  # pydantic's ErrorDetails, rewritten below
         own = [e for e in raw if not _in_reply_branch(e["loc"])]
-        by_path: dict[str, list[dict]] = {}
+        by_path: dict[str, list[dict[str, Any]]] = {}
         for err in _closest_shape(own or raw):
             if err["type"] == "union_tag_not_found":
                 err = {**err, "loc": ("eventType",), "msg": "Field required"}
             elif err["type"] == "union_tag_invalid":
                 err = {**err, "loc": ("eventType",), "msg": f"unknown event type {err['ctx']['tag']!r} (strict mode)"}
-            by_path.setdefault(_format_loc(err["loc"]), []).append(err)
-        errors = []
+            by_path.setdefault(_format_loc(err["loc"]), []).append(err)  # pyright: ignore[reportArgumentType]  # a loc tuple
+        errors: list[dict[str, str]] = []
         for path, errs in by_path.items():
             messages = list(dict.fromkeys(e["msg"] for e in errs))
             errors.append({"path": path, "message": " or ".join(messages), "type": errs[0]["type"]})
         return cls(errors)
 
 
-def _closest_shape(errors: list[dict]) -> list[dict]:
+def _closest_shape(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """When a value fit none of the object shapes of a union (a status payload: platform, config
     or action registry), only the errors of the shape it came closest to: the fewest missing
     keys, then the fewest errors (``@action(blocking="x")`` reports ``payload.act.blocking``,
     not the keys a platform section would need)."""
-    groups: dict[tuple, dict[str, list[dict]]] = {}
-    rest = []
+    groups: dict[tuple[Any, ...], dict[str, list[dict[str, Any]]]] = {}
+    rest: list[dict[str, Any]] = []
     for err in errors:
         loc = err["loc"]
         at = next((i for i, item in enumerate(loc) if isinstance(item, str) and i + 1 < len(loc)
@@ -440,11 +453,12 @@ def _closest_shape(errors: list[dict]) -> list[dict]:
         return errors
     kept = list(rest)
     for branches in groups.values():
-        kept += min(branches.values(), key=lambda errs: (sum(e["type"] == "missing" for e in errs), len(errs)))
+        closest: list[dict[str, Any]] = min(branches.values(), key=lambda errs: (sum(e["type"] == "missing" for e in errs), len(errs)))
+        kept += closest
     return kept
 
 
-def _in_reply_branch(loc: tuple) -> bool:
+def _in_reply_branch(loc: tuple[Any, ...]) -> bool:
     return "Reply" in loc  # the generic reply branch of a payload, named by its Tag
 
 
@@ -452,7 +466,7 @@ _SCHEMA_LABEL = re.compile(r"^(union|tagged-union|function-\w+|constrained-\w+|j
 _TYPE_LABELS = frozenset({"int", "float", "str", "bool", "none", "bytes"})
 
 
-def _format_loc(loc: tuple) -> str:
+def _format_loc(loc: tuple[Any, ...]) -> str:
     """('payload', 'union[...]', 'ScalarPoint', 'x', 'union[...]', 'int') -> 'payload.x': drop
     pydantic's labels of union branches and schema kinds, keep wire keys and list indexes."""
     parts: list[str] = []
@@ -470,7 +484,7 @@ def _format_loc(loc: tuple) -> str:
             after_union = item.startswith(("union", "tagged-union"))
             continue
         after_union = False
-        parts.append(("." if parts else "") + (item if parts else _WIRE_NAMES.get(item, item)))
+        parts.append(("." if parts else "") + (item if parts else _WIRE_NAMES.get(item, item)))  # pyright: ignore[reportOperatorIssue]  # a str
     return "".join(parts)
 
 
@@ -588,8 +602,8 @@ def _bare_tokens(msg: EnvelopeBase) -> EnvelopeBase:
     (payload, unknown keys) in the strict-JSON form (a typed payload is already: this is for
     the untyped envelope and for unknown keys)."""
     d = msg.__dict__
-    if type(msg)._payload_model is None:
-        d["payload"] = _strict_json_floats(d["payload"])
+    if type(msg)._payload_model is None:  # pyright: ignore[reportPrivateUsage]  # the runtime's own class
+        d["payload"] = _strict_json_floats(d["payload"])  # pyright: ignore[reportIndexIssue]  # an instance's __dict__
     if msg.__pydantic_extra__:
         _strict_json_floats(msg.__pydantic_extra__)
     return msg
@@ -618,7 +632,7 @@ def _dictify(tp: Any) -> Any:
     origin = typing.get_origin(tp)
     if origin is Annotated:
         base, *meta = typing.get_args(tp)
-        return Annotated[(_dictify(base), *map(_plain_marker, meta), *_python_reading(base, meta))]
+        return Annotated[tuple((_dictify(base), *map(_plain_marker, meta), *_python_reading(base, meta)))]  # tuple(): mypy for 3.10 misreads *x in a subscript
     if origin is Union or origin is types.UnionType:
         args = typing.get_args(tp)
         if all(_is_leaf(b) for b in _branches(tp)):
@@ -627,16 +641,16 @@ def _dictify(tp: Any) -> Any:
         # puts in an error's loc (``payload.PlatformInfo.python_build``), not a type's repr
         return Union[tuple(_named_branch(a) for a in args)]
     if origin is list:
-        return list[_dictify(typing.get_args(tp)[0])]
+        return list[_dictify(typing.get_args(tp)[0])]  # type: ignore[misc]  # a type built at run time
     if origin is dict:
         k, v = typing.get_args(tp)
-        return dict[k, _dictify(v)]
+        return dict[k, _dictify(v)]  # type: ignore[misc, valid-type]  # a type built at run time
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return _typed_dict_of(tp)
     return tp
 
 
-def _branches(tp: Any) -> list:
+def _branches(tp: Any) -> list[Any]:
     tp = _unalias(tp)
     if typing.get_origin(tp) in (Union, types.UnionType):
         return [b for a in typing.get_args(tp) for b in _branches(a)]
@@ -660,15 +674,15 @@ def _typed_dict_of(model: type[BaseModel]) -> Any:
     for name, info in model.model_fields.items():
         ann = _dictify(_drop_missing(info.annotation))
         if info.metadata:
-            ann = Annotated[(ann, *map(_plain_marker, info.metadata), *_python_reading(ann, info.metadata))]
+            ann = Annotated[tuple((ann, *map(_plain_marker, info.metadata), *_python_reading(ann, info.metadata)))]  # tuple(): mypy for 3.10 misreads *x in a subscript
         if info.description:  # the schema's description, for model_json_schema() / OpenAPI
             ann = Annotated[ann, Field(description=info.description)]
         fields[info.alias or name] = ann if info.is_required() else NotRequired[ann]
     extra = model.model_config.get("extra") or "ignore"
     # unknown keys of an open shape are free-form values, held in the strict-JSON form too
-    td = TypedDict(model.__name__, fields, **({"extra_items": PlainAny} if extra == "allow" else {}))  # type: ignore[operator]
+    td = TypedDict(model.__name__, fields, **({"extra_items": PlainAny} if extra == "allow" else {}))  # type: ignore[misc]  # a TypedDict built at run time
     td.__doc__ = model.__doc__
-    td.__pydantic_config__ = ConfigDict(extra=extra, ser_json_inf_nan="strings")  # type: ignore[attr-defined]
+    td.__pydantic_config__ = ConfigDict(extra=extra, ser_json_inf_nan="strings")  # type: ignore[attr-defined]  # read by pydantic
     _BRANCH_LABELS.add(model.__name__)
     return td
 
@@ -703,7 +717,7 @@ class _LeafUnion:
                 expected.append("null")
             union["custom_error_type"] = "union_type"
             union["custom_error_message"] = "Input should be " + "; or ".join(expected)
-        return schema
+        return schema  # type: ignore[no-any-return]  # the handler's core schema
 
     def __repr__(self) -> str:
         return "_LeafUnion()"
@@ -732,7 +746,7 @@ def _plain_marker(meta: Any) -> Any:
     return _PLAIN_NUMBER if isinstance(meta, _NumberSchema) else meta
 
 
-def _python_reading(base: Any, meta: Any) -> tuple:
+def _python_reading(base: Any, meta: Any) -> tuple[Any, ...]:
     """The marker that reads a Python scalar where the schema wants a strict str or bool (see
     ``_PythonScalarAs``); nothing for other types."""
     if any(getattr(m, "strict", None) is True for m in meta):
@@ -755,18 +769,26 @@ def _drop_missing(tp: Any) -> Any:
 # ----------------------------------------------------------------------------- the envelope
 
 
-class _EnvelopeMeta(type(BaseModel)):  # type: ignore[misc]
+if TYPE_CHECKING:  # pydantic's metaclass, which type checkers know (dataclass_transform)
+    _ModelMetaclass = ModelMetaclass
+else:
+    _ModelMetaclass = type(BaseModel)
+
+
+class _EnvelopeMeta(_ModelMetaclass):
     """``EventMsg(event_type="scalar", ...)`` builds the typed ``ScalarEvent`` (still an
     ``EventMsg``). Done here rather than in ``__new__``: pydantic-core calls a model's
     ``__new__`` for every validated instance, and a Python ``__new__`` costs every ``loads``."""
 
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        if cls._payload_model is None and (args or kwargs):
-            event_type = args[2] if len(args) > 2 else kwargs.get("event_type", kwargs.get("eventType"))
-            sub = cls._event_classes.get(event_type) if isinstance(event_type, str) else None
-            if sub is not None and issubclass(sub, cls):
-                cls = sub
-        return super(_EnvelopeMeta, cls).__call__(*args, **kwargs)
+    if not TYPE_CHECKING:  # type checkers read each class's own ``__init__`` (generated) instead
+
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            if cls._payload_model is None and (args or kwargs):
+                event_type = args[2] if len(args) > 2 else kwargs.get("event_type", kwargs.get("eventType"))
+                sub = cls._event_classes.get(event_type) if isinstance(event_type, str) else None
+                if sub is not None and issubclass(sub, cls):
+                    cls = sub
+            return super(_EnvelopeMeta, cls).__call__(*args, **kwargs)
 
 
 class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
@@ -787,33 +809,35 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     # payload model of each typed subclass
     _event_classes: ClassVar[dict[str, type[EnvelopeBase]]] = {}
     _payload_model: ClassVar[Any] = None
-    _known_adapter: ClassVar[TypeAdapter | None] = None
+    _known_adapter: ClassVar[TypeAdapter[Any] | None] = None
     _loads_json: ClassVar[Any] = None  # EventMsg: the union's validate_json
-    _message_adapter: ClassVar[TypeAdapter | None] = None  # TypeAdapter(Message)
+    _message_adapter: ClassVar[TypeAdapter[Any] | None] = None  # TypeAdapter(Message)
+    if TYPE_CHECKING:  # a field of the generated EventMsg
+        payload: Any
 
     # -- pydantic's entry points on the open envelope dispatch like ``loads`` -------------------
 
     @classmethod
-    def model_validate(cls, obj: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_python`` (the typed event of a
         known event type, its payload checked; pydantic's ``ValidationError`` on bad input); on a
         typed class: that class, as pydantic does."""
         if cls._payload_model is None and cls._message_adapter is not None:
-            return cls._message_adapter.validate_python(obj, **kwargs)
+            return cast(Self, cls._message_adapter.validate_python(obj, **kwargs))  # a typed event is an EventMsg
         return super().model_validate(obj, **kwargs)
 
     @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Any:  # type: ignore[override]
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_json`` (see ``model_validate``)."""
         if cls._payload_model is None and cls._message_adapter is not None:
-            return cls._message_adapter.validate_json(json_data, **kwargs)
+            return cast(Self, cls._message_adapter.validate_json(json_data, **kwargs))  # a typed event is an EventMsg
         return super().model_validate_json(json_data, **kwargs)
 
     @classmethod
-    def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_strings`` (see ``model_validate``)."""
         if cls._payload_model is None and cls._message_adapter is not None:
-            return cls._message_adapter.validate_strings(obj, **kwargs)
+            return cast(Self, cls._message_adapter.validate_strings(obj, **kwargs))  # a typed event is an EventMsg
         return super().model_validate_strings(obj, **kwargs)
 
     # -- construction ------------------------------------------------------------------------
@@ -837,7 +861,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
 
     # validation (loads) must not go through this __init__: pydantic calls a model's own
     # __init__ from its validator unless the method carries this marker
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # a marker pydantic reads
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "payload" or name not in type(self).model_fields:
@@ -859,7 +883,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         this version does not know. Values are JSON data exactly as ``dumps`` writes them
         (non-finite floats as "NaN"/"Infinity"/"-Infinity"), so ``json.dumps(msg.json)`` is
         strict JSON too."""
-        return pydantic_core.from_json(self._to_json())
+        return pydantic_core.from_json(self._to_json())  # type: ignore[no-any-return]  # a JSON object
 
     def dumps(self) -> str:
         """The message as RFC 8259 JSON text (compact, UTF-8; see the README's encoding notes)."""
@@ -877,6 +901,18 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             return self.__pydantic_serializer__.to_json(self, by_alias=True)
         return wire.to_json(self.__dict__, by_alias=True)
 
+    # ``EventMsg.loads`` gives a ``Message`` (a ``KnownMessage`` with ``strict=True``); a typed
+    # class's ``loads`` gives that class (each declares it in the generated events module)
+    @overload
+    @classmethod
+    def loads(
+        cls, src: str | bytes | bytearray | Mapping[str, Any], *, strict: Literal[True], max_bytes: int = ...
+    ) -> KnownMessage: ...
+    @overload
+    @classmethod
+    def loads(
+        cls, src: str | bytes | bytearray | Mapping[str, Any], *, strict: bool = ..., max_bytes: int = ...
+    ) -> Message: ...
     @classmethod
     def loads(
         cls, src: str | bytes | bytearray | Mapping[str, Any], *, strict: bool = False,
@@ -892,12 +928,12 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             fast = cls._loads_json  # EventMsg: the typed events' union; a typed class: None
             if fast is not None and len(src) <= max_bytes:
                 try:
-                    msg = fast(src)
+                    msg: EnvelopeBase = fast(src)
                 except ValidationError as exc:
                     if strict or not _only_unknown_tag(exc):
                         raise ProtocolError.from_validation_error(exc) from None
                     try:  # an event type this version does not know: the untyped envelope
-                        return _bare_tokens(cls.__pydantic_validator__.validate_json(src))
+                        return _bare_tokens(cls.__pydantic_validator__.validate_json(src))  # type: ignore[arg-type]  # str or bytes (t)
                     except ValidationError as exc:
                         raise ProtocolError.from_validation_error(exc) from None
                 # a typed payload holds the strict-JSON form already (``PlainNumber``, ``PlainAny``);
@@ -909,9 +945,9 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             if len(src) > max_bytes:
                 raise ProtocolError.at("", f"message is {len(src)} bytes, over the limit of {max_bytes}", "too_large")
             if not isinstance(src, (str, bytes)):
-                src = bytes(src)
+                src = bytes(src)  # type: ignore[arg-type]  # a bytearray or memoryview
             json_input = True
-        elif isinstance(src, Mapping):
+        elif isinstance(src, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers pass anything
             if not isinstance(src.get("eventType", ""), str):
                 raise ProtocolError.at("eventType", "Input should be a valid string", "string_type")
             src = _prepare_python(src)  # Python values made JSON data (non-finite floats: tokens)
@@ -927,23 +963,23 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         if cls._payload_model is not None or known is None:  # a typed class: itself
             validator = cls.__pydantic_validator__
             try:
-                return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
+                return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
             except ValidationError as exc:
                 raise ProtocolError.from_validation_error(exc) from None
         validator = known.validator
         try:
-            return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
+            return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
         except ValidationError as exc:
             if strict or not _only_unknown_tag(exc):
                 raise ProtocolError.from_validation_error(exc) from None
         validator = cls.__pydantic_validator__
         try:  # an event type this version does not know: the untyped envelope
-            return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
+            return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
 
     @classmethod
-    def merge(cls, x: EnvelopeBase | Mapping[str, Any], y: EnvelopeBase | Mapping[str, Any]) -> EnvelopeBase:
+    def merge(cls, x: EnvelopeBase | Mapping[str, Any], y: EnvelopeBase | Mapping[str, Any]) -> Message:
         """A new message: ``x`` with every key ``y`` carries replaced (a message carries all its
         keys). Neither argument is changed; the result is validated like ``loads``."""
         merged = dict(x.json if isinstance(x, EnvelopeBase) else _check_mapping(x, "x"))
@@ -960,7 +996,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         return _adapter(model).validate_python(self.payload)
 
     @classmethod
-    def _register_events(cls, classes: dict[str, type[EnvelopeBase]], message: Any, fields: dict[str, tuple[str, str]]) -> None:
+    def _register_events(cls, classes: Mapping[str, type[EnvelopeBase]], message: Any, fields: dict[str, tuple[str, str]]) -> None:
         """The tables codegen emits in the events module: the typed classes, ``Message`` and the
         envelope's fields (Python name -> wire key, value kind)."""
         cls._event_classes = dict(classes)
@@ -971,11 +1007,11 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         _BRANCH_LABELS.update(classes)
         _WIRE_NAMES.update({name: wire for name, (wire, _) in fields.items() if wire != name})
         _KNOWN_KEYS.update(fields, (wire for wire, _ in fields.values()))
-        union = Union[tuple(classes.values())]
+        union = Union[tuple(classes.values())]  # type: ignore[valid-type]  # a type built at run time
         # built here, at import, like every model's validator (no ``defer_build``): the first message
         # of each type must cost what later ones do, or neetbox's client widens its startup race
         # (it may flush queued sends before its handshake when building one takes milliseconds)
-        cls._known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])
+        cls._known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type]  # the union above
         cls._loads_json = cls._known_adapter.validator.validate_json
         for sub in classes.values():
             _adapter(sub._payload_model)
@@ -998,12 +1034,12 @@ def _wire_serializer(envelope: dict[str, tuple[str, str]]) -> pydantic_core.Sche
 
 
 @lru_cache(maxsize=None)
-def _adapter(tp: Any) -> TypeAdapter:
+def _adapter(tp: Any) -> TypeAdapter[Any]:
     """One TypeAdapter per payload model: building one costs far more than validating with it."""
     return TypeAdapter(tp)
 
 
-def _check_mapping(value: Any, name: str) -> Mapping[str, Any]:
+def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ProtocolError.at("", f"merge: {name} must be an EventMsg or a dict, not {type(value).__name__}", "message_type")
     return value
@@ -1019,7 +1055,7 @@ def _prepare_python(data: Mapping[str, Any]) -> dict[str, Any]:
     out = {}
     known = _KNOWN_KEYS
     for key, value in data.items():
-        if not isinstance(key, str):
+        if not isinstance(key, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers pass anything
             raise ProtocolError.at("", f"message key {key!r} is not a string", "key_type")
         if key == "payload" or key not in known:
             value = _jsonable(value, key)

@@ -18,12 +18,11 @@ True
 # _progress.py); the original module exported them by accident, a drop-in must keep doing so.
 import json
 from dataclasses import dataclass
-from typing import Final, Union
+from typing import TYPE_CHECKING, Final, Union
 
 from ._runtime import DEFAULT_MAX_BYTES, InstalledVersion, ProtocolError, get_timestamp
 from ._schemas import BUNDLE, schema, schema_names
 from .constants import *  # noqa: F403  (every name is listed in constants.__all__)
-from .constants import __all__ as _constant_names
 from .events import (
     HandshakeEvent,
     LogEvent,
@@ -53,8 +52,60 @@ PROTOCOL_VERSION: Final = "1.1.0"
 #: What VERSION / NEETBOX_VERSION are when the neetbox distribution is not installed.
 VERSION_FALLBACK = __version__
 
+# every name written out (not built from constants.__all__): type checkers read a star import's
+# names from a literal __all__
 __all__ = [
-    *_constant_names,
+    "ID_KEY",
+    "NAME_KEY",
+    "ARGS_KEY",
+    "MACHINE_ID_KEY",
+    "PROJECT_KEY",
+    "SERVER_KEY",
+    "PROJECT_ID_KEY",
+    "RUN_ID_KEY",
+    "SERIES_KEY",
+    "EVENT_TYPE_KEY",
+    "EVENT_ID_KEY",
+    "IDENTITY_TYPE_KEY",
+    "CALLER_ID_KEY",
+    "PAYLOAD_KEY",
+    "METADATA_KEY",
+    "MESSAGE_KEY",
+    "TIMESTAMP_KEY",
+    "HISTORY_LEN_KEY",
+    "RESULT_KEY",
+    "ERROR_KEY",
+    "REASON_KEY",
+    "EVENT_TYPE_NAME_HANDSHAKE",
+    "EVENT_TYPE_NAME_WAVEHANDS",
+    "EVENT_TYPE_NAME_LOG",
+    "EVENT_TYPE_NAME_ACTION",
+    "EVENT_TYPE_NAME_SCALAR",
+    "EVENT_TYPE_NAME_HIST",
+    "EVENT_TYPE_NAME_IMAGE",
+    "EVENT_TYPE_NAME_VIDEO",
+    "EVENT_TYPE_NAME_HPARAMS",
+    "EVENT_TYPE_NAME_STATUS",
+    "EVENT_TYPE_NAME_HARDWARE",
+    "EVENT_TYPE_NAME_PROGRESS",
+    "EVENT_TYPE_NAME_ERROR",
+    "DATETIME_FORMAT",
+    "API_ROOT",
+    "WS_ROOT",
+    "ID_COLUMN_NAME",
+    "TIMESTAMP_COLUMN_NAME",
+    "NAME_COLUMN_NAME",
+    "SERIES_COLUMN_NAME",
+    "RUN_ID_COLUMN_NAME",
+    "JSON_COLUMN_NAME",
+    "METADATA_COLUMN_NAME",
+    "BLOB_COLUMN_NAME",
+    "PROJECT_ID_TABLE_NAME",
+    "VERSION_TABLE_NAME",
+    "RUN_IDS_TABLE_NAME",
+    "STATUS_TABLE_NAME",
+    "LOG_TABLE_NAME",
+    "IMAGE_TABLE_NAME",
     "VERSION",
     "NEETBOX_VERSION",
     "IdentityType",
@@ -88,6 +139,10 @@ __all__ = [
 ]
 
 _neetbox_version = InstalledVersion("neetbox", VERSION_FALLBACK)
+
+if TYPE_CHECKING:  # module attributes read on access (``__getattr__`` below)
+    VERSION: str
+    NEETBOX_VERSION: str
 
 
 def __getattr__(name: str) -> str:

@@ -10,6 +10,15 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sys
+
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
 
 __all__ = ["BUNDLE", "schema", "schema_names"]
 
@@ -18,14 +27,15 @@ BUNDLE = "bundle"
 _SUFFIX = ".schema.json"
 
 
-def _root():
-    return resources.files(__package__) / "schemas"
+def _root() -> Traversable:
+    return resources.files(__package__) / "schemas"  # pyright: ignore[reportArgumentType]  # set: a module of a package
 
 
 def schema_names() -> list[str]:
     """Every published schema's name (its path under ``schemas/`` without ``.schema.json``),
     sorted, e.g. ``["bundle", "common", ..., "payloads/scalar", ...]``."""
-    names, stack = [], [("", _root())]
+    names: list[str] = []
+    stack: list[tuple[str, Traversable]] = [("", _root())]
     while stack:
         prefix, folder = stack.pop()
         for entry in folder.iterdir():
@@ -36,7 +46,7 @@ def schema_names() -> list[str]:
     return sorted(names)
 
 
-def schema(name: str = "protocol") -> dict:
+def schema(name: str = "protocol") -> dict[str, Any]:
     """One published schema as a new dict: ``schema("message")``, ``schema("payloads/scalar")``,
     ``schema("bundle")`` (``.schema.json`` may be given). Raises ``KeyError`` listing the names
     for an unknown one."""
@@ -44,4 +54,5 @@ def schema(name: str = "protocol") -> dict:
     names = schema_names()
     if stem not in names:
         raise KeyError(f"no schema named {name!r}; known: {', '.join(names)}")
-    return json.loads((_root().joinpath(*f"{stem}{_SUFFIX}".split("/"))).read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads((_root().joinpath(*f"{stem}{_SUFFIX}".split("/"))).read_text(encoding="utf-8"))
+    return document

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from neetbox_protocol._runtime import (
     EnvelopeBase,
@@ -45,3 +45,19 @@ class EventMsg(EnvelopeBase):
     """How many rows of this series the server keeps; -1 = unlimited."""
     id: Int64 | None = None
     """Row id of the stored event, set by the server when it forwards a saved event; null otherwise."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            project_id: Identifier | None,
+            run_id: Identifier | None,
+            event_type: OpenEventType,
+            series: StrictStr | None = None,
+            payload: Any = None,
+            event_id: Int64 = -1,
+            identity_type: IdentityType | None = None,
+            timestamp: Timestamp = ...,
+            history_len: Int64 = -1,
+            id: Int64 | None = None,
+        ) -> None: ...
