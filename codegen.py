@@ -87,7 +87,7 @@ DATAMODEL_FLAGS = [
     "--use-missing-sentinel",  # optional keys are absent, not null
     "--use-type-alias",  # shared types are aliases, not RootModel wrappers
     "--field-constraints", "--use-annotated",
-    "--use-field-description", "--use-schema-description",
+    "--use-schema-description",  # field descriptions stay Field(description=...): model_json_schema() and OpenAPI read them
     "--use-double-quotes", "--use-exact-imports",
     "--use-standard-collections", "--use-union-operator",
     "--allow-population-by-field-name",

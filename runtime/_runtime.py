@@ -802,7 +802,6 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         validate_assignment=True,
         ser_json_inf_nan="strings",
         regex_engine="rust-regex",
-        use_attribute_docstrings=True,  # the schema's descriptions reach model_json_schema() / OpenAPI
     )
 
     # filled by the generated events module: event type -> typed subclass, and the generated

@@ -7,10 +7,16 @@ from typing import Annotated, Any
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
-Common = TypeAliasType("Common", Annotated[Any, Field(title="Common")])
-"""
-Value types shared by the envelope and the payload schemas.
-"""
+Common = TypeAliasType(
+    "Common",
+    Annotated[
+        Any,
+        Field(
+            description="Value types shared by the envelope and the payload schemas.",
+            title="Common",
+        ),
+    ],
+)
 
 
 Identifier = TypeAliasType(
@@ -18,6 +24,7 @@ Identifier = TypeAliasType(
     Annotated[
         StrictStr,
         Field(
+            description="A project or run id. The server names files after it, so it is path-safe: 1 to 128 characters from A-Z a-z 0-9 `_` `.` `-`, starting with a letter, digit or `_` (UUIDs pass; `..`, slashes, backslashes, spaces and control characters do not).",
             examples=["5d0c8a3e-8a5e-4f1e-9a8c-2b7a4d1c9e11", "my-project_2"],
             max_length=128,
             min_length=1,
@@ -26,9 +33,6 @@ Identifier = TypeAliasType(
         ),
     ],
 )
-"""
-A project or run id. The server names files after it, so it is path-safe: 1 to 128 characters from A-Z a-z 0-9 `_` `.` `-`, starting with a letter, digit or `_` (UUIDs pass; `..`, slashes, backslashes, spaces and control characters do not).
-"""
 
 
 Timestamp = TypeAliasType(
@@ -36,15 +40,13 @@ Timestamp = TypeAliasType(
     Annotated[
         StrictStr,
         Field(
+            description="Local time formatted with DATETIME_FORMAT (`%Y-%m-%dT%H:%M:%S.%f`): always six fractional digits, no zone.",
             examples=["2026-11-24T06:04:04.123456"],
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}$",
             title="Timestamp",
         ),
     ],
 )
-"""
-Local time formatted with DATETIME_FORMAT (`%Y-%m-%dT%H:%M:%S.%f`): always six fractional digits, no zone.
-"""
 
 
 NumericString = TypeAliasType(
@@ -52,15 +54,13 @@ NumericString = TypeAliasType(
     Annotated[
         StrictStr,
         Field(
+            description="A number as a string, as neetbox 0.6.0's client wrote numpy scalars (`str(np.float32(0.25))` is `0.25`; `nan`, `inf`, `-inf` for non-finite ones).",
             max_length=64,
             pattern="^[-+]?(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?|nan|inf)$",
             title="NumericString",
         ),
     ],
 )
-"""
-A number as a string, as neetbox 0.6.0's client wrote numpy scalars (`str(np.float32(0.25))` is `0.25`; `nan`, `inf`, `-inf` for non-finite ones).
-"""
 
 
 class ResultReply(BaseModel):
@@ -70,12 +70,16 @@ class ResultReply(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    result: Any
-    """The outcome: 200 for a handshake, the return value for an action."""
-    reason: StrictStr | MISSING = MISSING
-    """Human-readable explanation."""
+    result: Annotated[
+        Any,
+        Field(
+            description="The outcome: 200 for a handshake, the return value for an action."
+        ),
+    ]
+    reason: Annotated[
+        StrictStr | MISSING, Field(description="Human-readable explanation.")
+    ] = MISSING
 
 
 class ErrorReply(BaseModel):
@@ -85,17 +89,25 @@ class ErrorReply(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    error: Any
-    """The failure: 404/400 for a handshake, the exception text for an action."""
-    reason: StrictStr | MISSING = MISSING
-    """Human-readable explanation."""
+    error: Annotated[
+        Any,
+        Field(
+            description="The failure: 404/400 for a handshake, the exception text for an action."
+        ),
+    ]
+    reason: Annotated[
+        StrictStr | MISSING, Field(description="Human-readable explanation.")
+    ] = MISSING
 
 
 Reply = TypeAliasType(
-    "Reply", Annotated[ResultReply | ErrorReply, Field(title="Reply")]
+    "Reply",
+    Annotated[
+        ResultReply | ErrorReply,
+        Field(
+            description="A generic reply payload: neetbox's server answers a request by merging `{result|error, reason}` into it, and its EventMsg.merge does so for any event type, so the payloads of log, scalar, progress, hardware and status events may carry one (handshake and action replies have shapes of their own).",
+            title="Reply",
+        ),
+    ],
 )
-"""
-A generic reply payload: neetbox's server answers a request by merging `{result|error, reason}` into it, and its EventMsg.merge does so for any event type, so the payloads of log, scalar, progress, hardware and status events may carry one (handshake and action replies have shapes of their own).
-"""

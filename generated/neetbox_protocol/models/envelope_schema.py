@@ -23,28 +23,68 @@ class EventMsg(EnvelopeBase):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    project_id: Annotated[Identifier | None, Field(alias="projectId")] = None
-    """Id of the project (null on the server monitor's frames)."""
-    run_id: Annotated[Identifier | None, Field(alias="runId")] = None
-    """Id of the run within the project (null in replies to the web UI and on the server monitor's frames)."""
-    event_type: Annotated[OpenEventType, Field(alias="eventType")]
-    """The event type: an EVENT_TYPE_NAME_* value, or one a later version adds (the open envelope, `EventMsg`, holds only those; a known one is its typed event)."""
-    event_id: Annotated[Int64, Field(alias="eventId")] = -1
-    """Chosen by the sender to pair a request with its reply; -1 when unused."""
-    identity_type: Annotated[IdentityType | None, Field(alias="identityType")] = None
-    """Kind of peer that sent the event; null when the server fills it in from the connection."""
-    series: StrictStr | None = None
-    """Series within the event type: scalar name, log level, status section, progress loop."""
-    payload: Any = None
-    """The body; its shape depends on the event type (see message.schema.json)."""
+    project_id: Annotated[
+        Identifier | None,
+        Field(
+            alias="projectId",
+            description="Id of the project (null on the server monitor's frames).",
+        ),
+    ] = None
+    run_id: Annotated[
+        Identifier | None,
+        Field(
+            alias="runId",
+            description="Id of the run within the project (null in replies to the web UI and on the server monitor's frames).",
+        ),
+    ] = None
+    event_type: Annotated[
+        OpenEventType,
+        Field(
+            alias="eventType",
+            description="The event type: an EVENT_TYPE_NAME_* value, or one a later version adds (the open envelope, `EventMsg`, holds only those; a known one is its typed event).",
+        ),
+    ]
+    event_id: Annotated[
+        Int64,
+        Field(
+            alias="eventId",
+            description="Chosen by the sender to pair a request with its reply; -1 when unused.",
+        ),
+    ] = -1
+    identity_type: Annotated[
+        IdentityType | None,
+        Field(
+            alias="identityType",
+            description="Kind of peer that sent the event; null when the server fills it in from the connection.",
+        ),
+    ] = None
+    series: Annotated[
+        StrictStr | None,
+        Field(
+            description="Series within the event type: scalar name, log level, status section, progress loop."
+        ),
+    ] = None
+    payload: Annotated[
+        Any,
+        Field(
+            description="The body; its shape depends on the event type (see message.schema.json)."
+        ),
+    ] = None
     timestamp: Annotated[Timestamp, Field(default_factory=get_timestamp)]
-    """When the event was created; a reader fills in the current time (`get_timestamp()`) when it is missing."""
-    history_len: Annotated[Int64, Field(alias="historyLen")] = -1
-    """How many rows of this series the server keeps; -1 = unlimited."""
-    id: Int64 | None = None
-    """Row id of the stored event, set by the server when it forwards a saved event; null otherwise."""
+    history_len: Annotated[
+        Int64,
+        Field(
+            alias="historyLen",
+            description="How many rows of this series the server keeps; -1 = unlimited.",
+        ),
+    ] = -1
+    id: Annotated[
+        Int64 | None,
+        Field(
+            description="Row id of the stored event, set by the server when it forwards a saved event; null otherwise."
+        ),
+    ] = None
 
     if TYPE_CHECKING:
 

@@ -9,17 +9,11 @@ class IdentityType(str, Enum):
     """Kinds of peers on a neetbox connection, and the routing targets the server uses when forwarding."""
 
     WEB = "web"
-    """The web UI (a browser)."""
     CLI = "cli"
-    """The training script's neetbox client."""
     SERVER = "server"
-    """The neetbox server."""
     SELF = "self"
-    """Routing target: the sender itself."""
     OTHERS = "another"
-    """Routing target: the other side (web for a cli sender, cli for a web sender)."""
     BOTH = "both"
-    """Routing target: web and cli."""
 
     def __repr__(self) -> str:
         return self.value

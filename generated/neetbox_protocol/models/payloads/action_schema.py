@@ -15,12 +15,14 @@ class ActionRequest(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    name: StrictStr
-    """Name of the registered action."""
-    args: dict[str, StrictStr]
-    """Argument name to a Python-literal string (`"hello"`, `3`, `False`); an empty string means omitted."""
+    name: Annotated[StrictStr, Field(description="Name of the registered action.")]
+    args: Annotated[
+        dict[str, StrictStr],
+        Field(
+            description='Argument name to a Python-literal string (`"hello"`, `3`, `False`); an empty string means omitted.'
+        ),
+    ]
 
 
 class ActionResult(BaseModel):
@@ -30,12 +32,9 @@ class ActionResult(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    name: StrictStr
-    """Name of the action."""
-    result: Any
-    """The action's return value, as JSON."""
+    name: Annotated[StrictStr, Field(description="Name of the action.")]
+    result: Annotated[Any, Field(description="The action's return value, as JSON.")]
 
 
 class ActionError(BaseModel):
@@ -45,18 +44,18 @@ class ActionError(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    name: StrictStr
-    """Name of the action."""
-    error: StrictStr
-    """The exception's text."""
+    name: Annotated[StrictStr, Field(description="Name of the action.")]
+    error: Annotated[StrictStr, Field(description="The exception's text.")]
 
 
 ActionPayload = TypeAliasType(
     "ActionPayload",
-    Annotated[ActionRequest | ActionResult | ActionError, Field(title="ActionPayload")],
+    Annotated[
+        ActionRequest | ActionResult | ActionError,
+        Field(
+            description="A remote action call: the web UI's request, then the training script's reply with the same eventId (no reply for an unknown action name).",
+            title="ActionPayload",
+        ),
+    ],
 )
-"""
-A remote action call: the web UI's request, then the training script's reply with the same eventId (no reply for an unknown action name).
-"""

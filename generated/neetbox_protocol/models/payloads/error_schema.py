@@ -18,14 +18,18 @@ class FieldError(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    path: StrictStr
-    """The field path in wire names (`payload.x`, `payload.cpus[0].id`); empty for the whole frame."""
-    message: StrictStr
-    """What is wrong."""
-    type: StrictStr
-    """A machine-readable kind (`int_type`, `missing`, ...)."""
+    path: Annotated[
+        StrictStr,
+        Field(
+            description="The field path in wire names (`payload.x`, `payload.cpus[0].id`); empty for the whole frame."
+        ),
+    ]
+    message: Annotated[StrictStr, Field(description="What is wrong.")]
+    type: Annotated[
+        StrictStr,
+        Field(description="A machine-readable kind (`int_type`, `missing`, ...)."),
+    ]
 
 
 class ErrorReport(BaseModel):
@@ -35,19 +39,26 @@ class ErrorReport(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    error: Integer
-    """400: the frame is not a valid message."""
-    reason: StrictStr
-    """Every problem on one line: `path: message; ...`."""
-    errors: list[FieldError] | MISSING = MISSING
-    """One entry per problem, as `ProtocolError.errors`."""
+    error: Annotated[
+        Integer, Field(description="400: the frame is not a valid message.")
+    ]
+    reason: Annotated[
+        StrictStr, Field(description="Every problem on one line: `path: message; ...`.")
+    ]
+    errors: Annotated[
+        list[FieldError] | MISSING,
+        Field(description="One entry per problem, as `ProtocolError.errors`."),
+    ] = MISSING
 
 
 ErrorPayload = TypeAliasType(
-    "ErrorPayload", Annotated[ErrorReport, Field(title="ErrorPayload")]
+    "ErrorPayload",
+    Annotated[
+        ErrorReport,
+        Field(
+            description="Why a peer rejected a frame: a service built on this protocol answers a frame it cannot accept with an `error` event (neetbox 0.6.0's own server closes the socket or ignores the frame instead).",
+            title="ErrorPayload",
+        ),
+    ],
 )
-"""
-Why a peer rejected a frame: a service built on this protocol answers a frame it cannot accept with an `error` event (neetbox 0.6.0's own server closes the socket or ignores the frame instead).
-"""

@@ -18,12 +18,11 @@ class HandshakeResult(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    result: Integer
-    """200 when the peer joined."""
-    reason: StrictStr | MISSING = MISSING
-    """e.g. `join success`."""
+    result: Annotated[Integer, Field(description="200 when the peer joined.")]
+    reason: Annotated[
+        StrictStr | MISSING, Field(description="e.g. `join success`.")
+    ] = MISSING
 
 
 class HandshakeError(BaseModel):
@@ -33,18 +32,25 @@ class HandshakeError(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    error: Integer
-    """404: project id not found; 400: a client with this run id is already connected."""
-    reason: StrictStr | MISSING = MISSING
-    """e.g. `project id not found`."""
+    error: Annotated[
+        Integer,
+        Field(
+            description="404: project id not found; 400: a client with this run id is already connected."
+        ),
+    ]
+    reason: Annotated[
+        StrictStr | MISSING, Field(description="e.g. `project id not found`.")
+    ] = MISSING
 
 
 HandshakePayload = TypeAliasType(
     "HandshakePayload",
-    Annotated[HandshakeResult | HandshakeError | None, Field(title="HandshakePayload")],
+    Annotated[
+        HandshakeResult | HandshakeError | None,
+        Field(
+            description="Handshake payload: null in the request; the server's reply carries `result` 200 or an `error` code (404 unknown project, 400 run id already connected) with a `reason`.",
+            title="HandshakePayload",
+        ),
+    ],
 )
-"""
-Handshake payload: null in the request; the server's reply carries `result` 200 or an `error` code (404 unknown project, 400 run id already connected) with a `reason`.
-"""

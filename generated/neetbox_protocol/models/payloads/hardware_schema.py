@@ -21,14 +21,12 @@ class Cpu(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    id: Integer
-    """CPU index."""
-    percentage: Number
-    """Utilisation in percent."""
-    frequency: list[Number]
-    """Current, min and max frequency in MHz."""
+    id: Annotated[Integer, Field(description="CPU index.")]
+    percentage: Annotated[Number, Field(description="Utilisation in percent.")]
+    frequency: Annotated[
+        list[Number], Field(description="Current, min and max frequency in MHz.")
+    ]
 
 
 class CpuStat(BaseModel):
@@ -38,16 +36,18 @@ class CpuStat(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    ctx_switches: Annotated[Integer, Field(alias="ctxSwitches")]
-    """Context switches since boot."""
-    interrupts: Integer
-    """Interrupts since boot."""
-    soft_interrupts: Annotated[Integer, Field(alias="softInterrupts")]
-    """Soft interrupts since boot."""
-    syscalls: Integer
-    """System calls since boot (0 on Linux)."""
+    ctx_switches: Annotated[
+        Integer, Field(alias="ctxSwitches", description="Context switches since boot.")
+    ]
+    interrupts: Annotated[Integer, Field(description="Interrupts since boot.")]
+    soft_interrupts: Annotated[
+        Integer,
+        Field(alias="softInterrupts", description="Soft interrupts since boot."),
+    ]
+    syscalls: Annotated[
+        Integer, Field(description="System calls since boot (0 on Linux).")
+    ]
 
 
 class Ram(BaseModel):
@@ -57,16 +57,11 @@ class Ram(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    total: Number
-    """Total memory in MB."""
-    available: Number
-    """Available memory in MB."""
-    used: Number
-    """Used memory in MB."""
-    free: Number
-    """Free memory in MB."""
+    total: Annotated[Number, Field(description="Total memory in MB.")]
+    available: Annotated[Number, Field(description="Available memory in MB.")]
+    used: Annotated[Number, Field(description="Used memory in MB.")]
+    free: Annotated[Number, Field(description="Free memory in MB.")]
 
 
 class Gpu(BaseModel):
@@ -76,26 +71,31 @@ class Gpu(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    id: Integer
-    """GPU index."""
-    name: StrictStr | MISSING = MISSING
-    """Model name."""
-    load: Number | MISSING = MISSING
-    """Utilisation, 0 to 1."""
-    memory_util: Annotated[Number | MISSING, Field(alias="memoryUtil")] = MISSING
-    """Memory utilisation, 0 to 1."""
-    memory_total: Annotated[Number | MISSING, Field(alias="memoryTotal")] = MISSING
-    """Total memory in MB."""
-    memory_free: Annotated[Number | MISSING, Field(alias="memoryFree")] = MISSING
-    """Free memory in MB."""
-    memory_used: Annotated[Number | MISSING, Field(alias="memoryUsed")] = MISSING
-    """Used memory in MB."""
-    temperature: Number | MISSING = MISSING
-    """Temperature in °C."""
-    driver: StrictStr | MISSING = MISSING
-    """Driver version."""
+    id: Annotated[Integer, Field(description="GPU index.")]
+    name: Annotated[StrictStr | MISSING, Field(description="Model name.")] = MISSING
+    load: Annotated[Number | MISSING, Field(description="Utilisation, 0 to 1.")] = (
+        MISSING
+    )
+    memory_util: Annotated[
+        Number | MISSING,
+        Field(alias="memoryUtil", description="Memory utilisation, 0 to 1."),
+    ] = MISSING
+    memory_total: Annotated[
+        Number | MISSING, Field(alias="memoryTotal", description="Total memory in MB.")
+    ] = MISSING
+    memory_free: Annotated[
+        Number | MISSING, Field(alias="memoryFree", description="Free memory in MB.")
+    ] = MISSING
+    memory_used: Annotated[
+        Number | MISSING, Field(alias="memoryUsed", description="Used memory in MB.")
+    ] = MISSING
+    temperature: Annotated[
+        Number | MISSING, Field(description="Temperature in °C.")
+    ] = MISSING
+    driver: Annotated[StrictStr | MISSING, Field(description="Driver version.")] = (
+        MISSING
+    )
 
 
 class HardwareSample(BaseModel):
@@ -105,19 +105,23 @@ class HardwareSample(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    cpus: list[Cpu]
-    """One entry per logical CPU."""
+    cpus: Annotated[list[Cpu], Field(description="One entry per logical CPU.")]
     cpustat: CpuStat
     ram: Ram
-    gpus: list[Gpu] | MISSING = MISSING
-    """One entry per NVIDIA GPU; empty when there is none."""
+    gpus: Annotated[
+        list[Gpu] | MISSING,
+        Field(description="One entry per NVIDIA GPU; empty when there is none."),
+    ] = MISSING
 
 
 HardwarePayload = TypeAliasType(
-    "HardwarePayload", Annotated[HardwareSample | Reply, Field(title="HardwarePayload")]
+    "HardwarePayload",
+    Annotated[
+        HardwareSample | Reply,
+        Field(
+            description="A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.",
+            title="HardwarePayload",
+        ),
+    ],
 )
-"""
-A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.
-"""

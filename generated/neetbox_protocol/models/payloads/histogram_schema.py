@@ -8,8 +8,12 @@ from pydantic import Field
 from typing_extensions import TypeAliasType
 
 HistogramPayload = TypeAliasType(
-    "HistogramPayload", Annotated[Any, Field(title="HistogramPayload")]
+    "HistogramPayload",
+    Annotated[
+        Any,
+        Field(
+            description="Reserved: neetbox 0.6.0 has no producer of `histogram` events, so any JSON value is accepted until one defines it.",
+            title="HistogramPayload",
+        ),
+    ],
 )
-"""
-Reserved: neetbox 0.6.0 has no producer of `histogram` events, so any JSON value is accepted until one defines it.
-"""

@@ -12,5 +12,4 @@ class HyperparametersPayload(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )

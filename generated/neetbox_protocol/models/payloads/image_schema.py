@@ -8,8 +8,12 @@ from pydantic import Field
 from typing_extensions import TypeAliasType
 
 ImagePayload = TypeAliasType(
-    "ImagePayload", Annotated[dict[str, Any] | None, Field(title="ImagePayload")]
+    "ImagePayload",
+    Annotated[
+        dict[str, Any] | None,
+        Field(
+            description="Image events carry no body: null in the upload's metadata, `{}` in the server's forward. The image itself is the upload's `image` part.",
+            title="ImagePayload",
+        ),
+    ],
 )
-"""
-Image events carry no body: null in the upload's metadata, `{}` in the server's forward. The image itself is the upload's `image` part.
-"""

@@ -17,17 +17,28 @@ class LogLine(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    whom: StrictStr
-    """Who logged: `module > class > function` with `_` placeholders, or a logger's alias."""
-    message: StrictStr
-    """The text: every argument str()-joined, each followed by a space."""
+    whom: Annotated[
+        StrictStr,
+        Field(
+            description="Who logged: `module > class > function` with `_` placeholders, or a logger's alias."
+        ),
+    ]
+    message: Annotated[
+        StrictStr,
+        Field(
+            description="The text: every argument str()-joined, each followed by a space."
+        ),
+    ]
 
 
 LogPayload = TypeAliasType(
-    "LogPayload", Annotated[LogLine | Reply, Field(title="LogPayload")]
+    "LogPayload",
+    Annotated[
+        LogLine | Reply,
+        Field(
+            description="A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.",
+            title="LogPayload",
+        ),
+    ],
 )
-"""
-A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.
-"""

@@ -21,23 +21,29 @@ class ProgressStep(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    name: StrictStr
-    """Name of the loop."""
-    step: Integer
-    """1-based step number."""
-    current: StrictStr
-    """Description of the current item, e.g. `int object`."""
-    total: Integer | None
-    """Number of steps, or null when unknown (e.g. an enumerate)."""
-    rate: Number
-    """Steps per second; -1.0 on the first step."""
+    name: Annotated[StrictStr, Field(description="Name of the loop.")]
+    step: Annotated[Integer, Field(description="1-based step number.")]
+    current: Annotated[
+        StrictStr,
+        Field(description="Description of the current item, e.g. `int object`."),
+    ]
+    total: Annotated[
+        Integer | None,
+        Field(description="Number of steps, or null when unknown (e.g. an enumerate)."),
+    ]
+    rate: Annotated[
+        Number, Field(description="Steps per second; -1.0 on the first step.")
+    ]
 
 
 ProgressPayload = TypeAliasType(
-    "ProgressPayload", Annotated[ProgressStep | Reply, Field(title="ProgressPayload")]
+    "ProgressPayload",
+    Annotated[
+        ProgressStep | Reply,
+        Field(
+            description="One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).",
+            title="ProgressPayload",
+        ),
+    ],
 )
-"""
-One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).
-"""

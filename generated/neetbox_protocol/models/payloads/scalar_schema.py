@@ -20,17 +20,28 @@ class ScalarPoint(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    x: Number | NumericString | None
-    """Abscissa, usually the step: a number, a numeric string from neetbox 0.6.0's numpy handling, or null (a point without a step)."""
-    y: Number | NumericString | None
-    """Value: a number (non-finite ones as `NaN`/`Infinity`/`-Infinity`), a numeric string, or null (a missing value: the chart shows a gap)."""
+    x: Annotated[
+        Number | NumericString | None,
+        Field(
+            description="Abscissa, usually the step: a number, a numeric string from neetbox 0.6.0's numpy handling, or null (a point without a step)."
+        ),
+    ]
+    y: Annotated[
+        Number | NumericString | None,
+        Field(
+            description="Value: a number (non-finite ones as `NaN`/`Infinity`/`-Infinity`), a numeric string, or null (a missing value: the chart shows a gap)."
+        ),
+    ]
 
 
 ScalarPayload = TypeAliasType(
-    "ScalarPayload", Annotated[ScalarPoint | Reply, Field(title="ScalarPayload")]
+    "ScalarPayload",
+    Annotated[
+        ScalarPoint | Reply,
+        Field(
+            description="One point of the scalar series named by the envelope's series.",
+            title="ScalarPayload",
+        ),
+    ],
 )
-"""
-One point of the scalar series named by the envelope's series.
-"""

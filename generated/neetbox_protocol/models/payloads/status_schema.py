@@ -17,22 +17,16 @@ class PlatformInfo(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    username: StrictStr
-    """Login name."""
-    machine: StrictStr
-    """Machine type, e.g. x86_64."""
-    processor: StrictStr
-    """Processor name."""
-    os_name: StrictStr
-    """Operating system."""
-    os_release: StrictStr
-    """OS release."""
-    python_version: StrictStr
-    """Python version."""
-    python_build: list[StrictStr]
-    """Python build number and date."""
+    username: Annotated[StrictStr, Field(description="Login name.")]
+    machine: Annotated[StrictStr, Field(description="Machine type, e.g. x86_64.")]
+    processor: Annotated[StrictStr, Field(description="Processor name.")]
+    os_name: Annotated[StrictStr, Field(description="Operating system.")]
+    os_release: Annotated[StrictStr, Field(description="OS release.")]
+    python_version: Annotated[StrictStr, Field(description="Python version.")]
+    python_build: Annotated[
+        list[StrictStr], Field(description="Python build number and date.")
+    ]
 
 
 class WorkspaceConfig(BaseModel):
@@ -42,20 +36,23 @@ class WorkspaceConfig(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    name: StrictStr
-    """Project name."""
-    version: StrictStr | MISSING = MISSING
-    """neetbox version that wrote the config."""
-    project_id: Annotated[StrictStr, Field(alias="projectId")]
-    """Project id."""
-    run_id: Annotated[StrictStr | MISSING, Field(alias="runId")] = MISSING
-    """Run id."""
-    extension: dict[str, Any] | MISSING = MISSING
-    """Extension settings."""
-    client: dict[str, Any] | MISSING = MISSING
-    """Client settings."""
+    name: Annotated[StrictStr, Field(description="Project name.")]
+    version: Annotated[
+        StrictStr | MISSING, Field(description="neetbox version that wrote the config.")
+    ] = MISSING
+    project_id: Annotated[
+        StrictStr, Field(alias="projectId", description="Project id.")
+    ]
+    run_id: Annotated[
+        StrictStr | MISSING, Field(alias="runId", description="Run id.")
+    ] = MISSING
+    extension: Annotated[
+        dict[str, Any] | MISSING, Field(description="Extension settings.")
+    ] = MISSING
+    client: Annotated[
+        dict[str, Any] | MISSING, Field(description="Client settings.")
+    ] = MISSING
 
 
 class ActionSpec(BaseModel):
@@ -65,14 +62,19 @@ class ActionSpec(BaseModel):
         extra="allow",
         validate_by_name=True,
         ser_json_inf_nan="strings",
-        use_attribute_docstrings=True,
     )
-    description: StrictStr | None
-    """Docstring or given description."""
-    args: dict[str, StrictStr]
-    """Argument name to type name (`str`, `int`, `float`, `bool`, `any`)."""
-    blocking: StrictBool
-    """Whether the action runs in the caller's thread."""
+    description: Annotated[
+        StrictStr | None, Field(description="Docstring or given description.")
+    ]
+    args: Annotated[
+        dict[str, StrictStr],
+        Field(
+            description="Argument name to type name (`str`, `int`, `float`, `bool`, `any`)."
+        ),
+    ]
+    blocking: Annotated[
+        StrictBool, Field(description="Whether the action runs in the caller's thread.")
+    ]
 
 
 ActionRegistry = TypeAliasType("ActionRegistry", dict[str, ActionSpec])
@@ -85,9 +87,9 @@ StatusPayload = TypeAliasType(
     "StatusPayload",
     Annotated[
         PlatformInfo | WorkspaceConfig | ActionRegistry | Reply,
-        Field(title="StatusPayload"),
+        Field(
+            description="A section of the run's status; the envelope's series names it: `config` (the workspace config), `platform`, or `action` (every registered action).",
+            title="StatusPayload",
+        ),
     ],
 )
-"""
-A section of the run's status; the envelope's series names it: `config` (the workspace config), `platform`, or `action` (every registered action).
-"""

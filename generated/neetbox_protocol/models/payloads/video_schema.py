@@ -8,8 +8,12 @@ from pydantic import Field
 from typing_extensions import TypeAliasType
 
 VideoPayload = TypeAliasType(
-    "VideoPayload", Annotated[Any, Field(title="VideoPayload")]
+    "VideoPayload",
+    Annotated[
+        Any,
+        Field(
+            description="Reserved: neetbox 0.6.0 has no producer of `video` events, so any JSON value is accepted until one defines it.",
+            title="VideoPayload",
+        ),
+    ],
 )
-"""
-Reserved: neetbox 0.6.0 has no producer of `video` events, so any JSON value is accepted until one defines it.
-"""

@@ -8,8 +8,12 @@ from pydantic import Field
 from typing_extensions import TypeAliasType
 
 WavehandsPayload = TypeAliasType(
-    "WavehandsPayload", Annotated[Any, Field(title="WavehandsPayload")]
+    "WavehandsPayload",
+    Annotated[
+        Any,
+        Field(
+            description="Reserved: neetbox 0.6.0 has no producer of `wavehands` events, so any JSON value is accepted until one defines it.",
+            title="WavehandsPayload",
+        ),
+    ],
 )
-"""
-Reserved: neetbox 0.6.0 has no producer of `wavehands` events, so any JSON value is accepted until one defines it.
-"""
