@@ -225,6 +225,8 @@ def envelope_fields(schemas: dict[str, dict]) -> list[dict]:
         str_enum = any(schemas.get(r, {}).get("enum") for r in refs)
         fields.append({"name": re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(), "wire": key, "kind": "str" if str_enum else "json"})
     return fields
+
+
 def envelope_signature(models: Path) -> tuple[list[dict], list[str]]:
     """The parameters of the ``__init__`` type checkers see on ``EventMsg`` (rendered into
     models/envelope_schema.py by templates/datamodel/pydantic_v2/EnvelopeInit.jinja2), for the
@@ -383,13 +385,14 @@ def generate_typescript(pkg: Path, schemas: dict[str, dict], version: str) -> No
     header = "// " + HEADER.format(source="schema/ (emitters_ts.py)").removeprefix("# ")
     context = emitters_ts.runtime_context(schemas, view, version)
     decoded = emitters_ts.declarations(schemas, view, version, header, "decoded")
+    published = bundle(schemas, version)
     files = {
         "index.d.ts": decoded + render("typescript/runtime.d.ts.jinja2", **context),
         "wire.d.ts": emitters_ts.declarations(schemas, view, version, header, "wire"),
         "index.js": render("typescript/index.js.jinja2", header=header, **context),
-        "validators.js": emitters_ts.validators_module(view, bundle(schemas, version), header),
+        "validators.js": emitters_ts.validators_module(view, published, header),
         "validators.d.ts": render("typescript/validators.d.ts.jinja2", header=header, version=version,
-                                  exports=emitters_ts.validator_exports(view, bundle(schemas, version))[1]),
+                                  exports=emitters_ts.validator_exports(view, published)[1]),
         "package.json": emitters_ts.package_json(version, f"Types, validators and parseMessage of the neetbox wire protocol {version} (generated from its JSON Schemas)."),
         "README.md": render("typescript/README.md.jinja2", **context),
     }  # fmt: skip

@@ -523,13 +523,14 @@ def runtime_context(schemas: dict[str, dict], view: dict, version: str) -> dict:
     protocol = schemas["protocol.schema.json"]
     events = known_events(schemas)
     constants = [(title, const_branches(schemas[rel])) for rel, title in CONSTANT_GROUPS]
+    message_of = {m["event_type"]: m["name"] for m in view["messages"] if m["default"]}  # event type -> its message type
     return {
         "version": version,
         "package_name": PACKAGE_NAME,
         "constants": constants,
         "event_types": [e["event_type"] for e in events],
-        "events": [{"event_type": e["event_type"], "message": next(m["name"] for m in view["messages"] if m["default"] and m["event_type"] == e["event_type"]),
-                    "guard": "is" + next(m["name"] for m in view["messages"] if m["default"] and m["event_type"] == e["event_type"])} for e in events],  # fmt: skip
+        "events": [{"event_type": e["event_type"], "message": message_of[e["event_type"]], "guard": "is" + message_of[e["event_type"]]}
+                   for e in events],  # fmt: skip
         "envelope_keys": list(envelope["properties"]),
         "defaults": defaults,
         "identity": list(zip(identity["x-enum-varnames"], identity["enum"])),

@@ -29,7 +29,7 @@ import re
 import time
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from datetime import datetime as _datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, cast, overload
@@ -101,6 +101,9 @@ NonFiniteFloat = Annotated[Literal["NaN", "Infinity", "-Infinity"], AfterValidat
 #: stays strict JSON.
 NonFiniteToken = Literal["NaN", "Infinity", "-Infinity"]
 
+_TOKEN_TEXTS = ("NaN", "Infinity", "-Infinity")  # the three tokens, for run-time checks and schemas
+_TOKENS = frozenset(_TOKEN_TEXTS)
+
 
 def _token(value: float) -> str:
     """The strict-JSON token of a non-finite float."""
@@ -122,10 +125,13 @@ def _bool_to_int(value: Any, info: Any) -> Any:
     return int(value) if type(value) is bool and info.context is PYTHON_VALUES else value
 
 
-def _text_of_scalar(value: Any) -> Any:
-    if type(value) is bool or type(value) is int or type(value) is float:
-        return _scalar_text(value)
-    return value
+def _python_text(value: Any) -> Any:
+    """A Python scalar given where the schema wants a string: its JSON text (see ``_scalar_text``);
+    a string, None and anything else as it is (None stays null, the rest is the check's)."""
+    if value is None or type(value) is str:
+        return value
+    text = _scalar_text(value)
+    return value if text is None else text
 
 
 def _flag_of_scalar(value: Any) -> Any:
@@ -134,9 +140,6 @@ def _flag_of_scalar(value: Any) -> Any:
     if type(value) is str and value in _TOKENS:  # a non-finite float, already made its token by ``_jsonable``: truthy
         return True
     return value
-
-
-_TOKENS = frozenset(("NaN", "Infinity", "-Infinity"))
 
 
 class _PythonScalarAs:
@@ -164,12 +167,8 @@ class _PythonScalarAs:
         return f"_PythonScalarAs({self.fn.__name__})"
 
 
-_AS_TEXT = _PythonScalarAs(_text_of_scalar)
+_AS_TEXT = _PythonScalarAs(_python_text)
 _AS_FLAG = _PythonScalarAs(_flag_of_scalar)
-
-
-def _json_number(value: Any) -> Any:
-    return _token(value) if type(value) is float and value - value != 0.0 else value
 
 
 def _non_finite_token(value: float) -> str:
@@ -198,7 +197,7 @@ class _NumberSchema:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
         cs = pydantic_core.core_schema
-        tokens = cs.literal_schema(["NaN", "Infinity", "-Infinity"])
+        tokens = cs.literal_schema(list(_TOKEN_TEXTS))
         if self.plain_data:
             branches: list[pydantic_core.CoreSchema | tuple[pydantic_core.CoreSchema, str]]
             branches = [cs.int_schema(strict=True), cs.float_schema(strict=True, allow_inf_nan=False), tokens,
@@ -207,14 +206,15 @@ class _NumberSchema:
         else:
             branches = [cs.int_schema(strict=True), cs.float_schema(strict=True),
                         cs.chain_schema([tokens, cs.no_info_plain_validator_function(float)])]
-            serialization = cs.plain_serializer_function_ser_schema(_json_number, when_used="json")
+            # a Number is never a container: this writes a non-finite float as its token
+            serialization = cs.plain_serializer_function_ser_schema(_strict_json_floats, when_used="json")
         union = cs.union_schema(branches, mode="left_to_right", custom_error_type="number_type",
                                 custom_error_message=_NUMBER_ERROR)
         return cs.json_or_python_schema(json_schema=union, python_schema=cs.with_info_before_validator_function(_bool_to_int, union),
                                         serialization=serialization)
 
     def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
-        return {"anyOf": [{"type": "number"}, {"enum": ["NaN", "Infinity", "-Infinity"]}]}
+        return {"anyOf": [{"type": "number"}, {"enum": list(_TOKEN_TEXTS)}]}
 
     def __repr__(self) -> str:
         return f"_NumberSchema(plain_data={self.plain_data})"
@@ -576,7 +576,7 @@ def _scalar_text(value: Any) -> str | None:
         return str(int(plain))
     if isinstance(plain, float):
         return float.__repr__(plain) if plain - plain == 0.0 else _token(plain)
-    if isinstance(plain, str) and plain in ("NaN", "Infinity", "-Infinity"):
+    if isinstance(plain, str) and plain in _TOKENS:
         return plain
     return None
 
@@ -864,10 +864,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # a marker pydantic reads
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "payload" or name not in type(self).model_fields:
-            value = _jsonable(value, name)
-        elif name in _PYTHON_TEXT_KEYS and value is not None and type(value) is not str:
-            value = _python_text(value)
+        value = _python_value(name, value, type(self).model_fields)
         if name.startswith("_"):  # pydantic's own private attributes
             return super().__setattr__(name, value)
         try:  # what BaseModel.__setattr__ does with validate_assignment, with the Python doors' context
@@ -1057,22 +1054,23 @@ def _prepare_python(data: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         if not isinstance(key, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers pass anything
             raise ProtocolError.at("", f"message key {key!r} is not a string", "key_type")
-        if key == "payload" or key not in known:
-            value = _jsonable(value, key)
-        elif key in _PYTHON_TEXT_KEYS and value is not None and type(value) is not str:
-            value = _python_text(value)
-        out[key] = value
+        out[key] = _python_value(key, value, known)
     return out
+
+
+def _python_value(key: str, value: Any, known: Container[str]) -> Any:
+    """A Python value given for an envelope key: the payload and unknown keys made JSON data
+    (``_jsonable``), a scalar given as a series its JSON text; other keys as they are."""
+    if key == "payload" or key not in known:
+        return _jsonable(value, key)
+    if key in _PYTHON_TEXT_KEYS:
+        return _python_text(value)
+    return value
 
 
 #: Envelope keys that neetbox's client API fills from a user's value (``add_scalar(name, ...)``,
 #: ``logger.log(..., series=)``, ``add_image(name, ...)``, ``add_hyperparams(..., name=)``): a
 #: Python scalar given there is sent as its JSON text, as a payload string is (``_AS_TEXT``).
 _PYTHON_TEXT_KEYS = frozenset({"series"})
-
-
-def _python_text(value: Any) -> Any:
-    text = _scalar_text(value)
-    return value if text is None else text
 
 
