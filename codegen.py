@@ -48,7 +48,7 @@ else:  # Python 3.10: the same parser, from PyPI (the test extra installs it the
 import compat
 import emitters
 import emitters_ts
-from emitters import CONSTANT_GROUPS, const_branches, known_events
+from emitters import CONSTANT_GROUPS, const_branches, known_events, server_reply
 
 ROOT = Path(__file__).resolve().parent
 SCHEMA_DIR = ROOT / "schema"
@@ -102,21 +102,12 @@ DATAMODEL_FLAGS = [
 # tests/test_fast_paths.py checks against smart mode on the wire corpus, collisions and
 # schema-generated payloads:
 PAYLOAD_UNION_MODES = {
-    # X, then the generic Reply (ResultReply requires `result`, ErrorReply `error`), for the
-    # log line, scalar point, progress step and hardware sample: X requires keys that neither
-    # reply shape has, so a payload that fits X and a reply (X's keys plus `result`) sets more
-    # fields in X, which smart mode keeps: X, the first
-    "payloads/log.schema.json": "left_to_right",
-    "payloads/scalar.schema.json": "left_to_right",
-    "payloads/progress.schema.json": "left_to_right",
-    "payloads/hardware.schema.json": "left_to_right",
     # null (the request), HandshakeResult (requires `result`), HandshakeError (requires `error`):
     # null fits no object; a reply with both keys fits both shapes equally, and smart mode then
     # keeps the first, as left to right does
     "payloads/handshake.schema.json": "left_to_right",
     # PlatformInfo (7 required strings), WorkspaceConfig (`name`, `projectId`), ActionRegistry (a
-    # dict of ActionSpec objects), then the generic Reply (whose `result`/`error` the first three
-    # shapes never require): a platform or config section holds strings, never ActionSpec
+    # dict of ActionSpec objects): a platform or config section holds strings, never ActionSpec
     # objects, so it never fits the registry, and a registry entry is an object where the other two
     # require strings; a section with every platform and config key fits both, and smart mode keeps
     # PlatformInfo (more fields set), the first
@@ -325,6 +316,7 @@ def plain_view() -> dict:
     payloads = {}
     for event_type, cls in events.EVENT_CLASSES.items():
         payloads[event_type] = render(cls.model_fields["payload"].annotation)
+    payloads["reply"] = render(events.ServerReply.model_fields["payload"].annotation)
     return {"shapes": shapes, "payloads": payloads, "imports": sorted(imports)}
 
 
@@ -426,6 +418,9 @@ def generate_package(out_root: Path, schemas: dict[str, dict], version: str, sch
         identity_members=identity["x-enum-varnames"], package_version=package_version(),
         protocol_version=version, protocol_doc=schemas["protocol.schema.json"]["description"],
         envelope_params=envelope_params, envelope_imports=envelope_imports,
+        reply=dict(server_reply(schemas), identity_member=identity["x-enum-varnames"][identity["enum"].index(server_reply(schemas)["identity"])],
+                   doc=schemas["message.schema.json"]["$defs"]["ServerReply"]["description"],
+                   payload_doc=schemas["common.schema.json"]["$defs"]["Reply"]["description"]),
     )  # fmt: skip
     files = {
         "constants.py": render("constants.py.jinja2", **context),

@@ -42,7 +42,7 @@ def known_events(schemas: dict[str, dict]) -> list[dict]:
     directions (x-directions) and payload schema path."""
     message = schemas["message.schema.json"]
     events = []
-    for ref in message["$defs"]["KnownMessage"]["oneOf"]:
+    for ref in message["$defs"]["KnownMessage"]["else"]["oneOf"]:
         key = ref["$ref"].rsplit("/", 1)[1]
         branch = message["$defs"][key]
         events.append({
@@ -53,6 +53,21 @@ def known_events(schemas: dict[str, dict]) -> list[dict]:
             "directions": branch.get("x-directions", []),
         })  # fmt: skip
     return events
+
+
+def server_reply(schemas: dict[str, dict]) -> dict:
+    """When a known-type message is a ``ServerReply`` rather than its typed event: the ``if`` of
+    message.schema.json's KnownMessage, read as (the identityType it names, the payload keys any
+    one of which makes it a reply, the event types that keep their own reply shapes)."""
+    known = schemas["message.schema.json"]["$defs"]["KnownMessage"]
+    cond = known["if"]["properties"]
+    if known["then"] != {"$ref": "#/$defs/ServerReply"} or set(cond) != {"identityType", "eventType", "payload"}:
+        raise SystemExit("message.schema.json: KnownMessage.if/then is not the ServerReply rule codegen reads")
+    return {
+        "identity": cond["identityType"]["const"],
+        "keys": [k for branch in cond["payload"]["anyOf"] for k in branch["required"]],
+        "own_replies": cond["eventType"]["not"]["enum"],
+    }
 
 
 def check_directions(schemas: dict[str, dict]) -> None:

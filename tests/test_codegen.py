@@ -116,7 +116,7 @@ def test_adding_an_event_type_as_the_readme_says(tmp_path):
             "properties": {"eventType": {"const": "metric"}, "payload": {"$ref": "payloads/metric.schema.json"}},
             "required": ["eventType", "payload"],
         }  # fmt: skip
-        d["$defs"]["KnownMessage"]["oneOf"].append({"$ref": "#/$defs/MetricEvent"})
+        d["$defs"]["KnownMessage"]["else"]["oneOf"].append({"$ref": "#/$defs/MetricEvent"})
 
     edit("message.schema.json", add_branch)
     major, minor, _ = compat.parse_version(json.loads((schema_dir / "protocol.schema.json").read_text())["x-protocol-version"])

@@ -46,7 +46,7 @@ from .models.identity_type_schema import IdentityType
 
 __version__ = "0.1.0"
 
-PROTOCOL_VERSION: Final = "1.1.0"
+PROTOCOL_VERSION: Final = "2.0.0"
 """The neetbox wire protocol: every frame a peer sends is a Message. `x-protocol-version` is the protocol's semantic version (MAJOR.MINOR.PATCH): MAJOR grows with a change that breaks an old peer, MINOR with a compatible addition, PATCH with a documentation fix. `make compat` checks a change against the last released baseline (schema/baselines/)."""
 
 #: What VERSION / NEETBOX_VERSION are when the neetbox distribution is not installed.

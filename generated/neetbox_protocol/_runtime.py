@@ -29,6 +29,7 @@ import re
 import time
 import types
 import typing
+from dataclasses import dataclass
 from collections.abc import Container, Mapping
 from datetime import datetime as _datetime
 from functools import lru_cache
@@ -254,16 +255,83 @@ PlainAny = Annotated[Any, _JsonAny()]
 #: The discriminator tag of the open envelope in ``Message`` (an event type this version does
 #: not know). A class name, so it cannot be an event type (event types are lower case).
 UNKNOWN_EVENT_TAG = "EventMsg"
+#: The tag of ``ServerReply`` in ``Message`` and ``KnownMessage`` (a class name too).
+REPLY_TAG = "ServerReply"
+
+
+@dataclass(frozen=True)
+class ReplyRule:
+    """When a message of a known event type is a server's generic reply (``ServerReply``)
+    rather than its typed event: message.schema.json's ``KnownMessage.if``, emitted by codegen
+    as the events module's ``REPLY_RULE``."""
+
+    identity: str  #: the identityType of a reply
+    keys: tuple[str, ...]  #: a payload object with any of these keys is a reply
+    event_types: frozenset[str]  #: the event types answered this way
+
+    def applies(self, event_type: object, identity_type: object, payload: object) -> bool:
+        return (identity_type == self.identity and event_type in self.event_types and isinstance(payload, Mapping)
+                and any(k in payload for k in self.keys))  # fmt: skip
+
+
+class _Registry:
+    """What the generated events module registers (``EnvelopeBase._register_events``)."""
+
+    reply_rule: ReplyRule | None = None
+
+
+class _ReplyDispatch:
+    """Annotation on ``Message`` and ``KnownMessage``: their JSON Schema says what the
+    discriminator does, as message.schema.json does (``if`` the reply rule holds, ``then`` a
+    ``ServerReply``, ``else`` one of the other branches). pydantic writes a callable
+    discriminator as ``oneOf`` of every branch, which rejects a server reply that also fits its
+    event's typed shape."""
+
+    __slots__ = ()
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = handler(core_schema)
+        rule = _Registry.reply_rule
+        branches = schema.get("oneOf", [])
+        reply = [b for b in branches if "$ref" in b and handler.resolve_ref_schema(b).get("title") == REPLY_TAG]
+        if rule is None or len(reply) != 1:
+            return schema
+        rest = [b for b in branches if b is not reply[0]]
+        condition = {
+            "properties": {
+                "identityType": {"const": rule.identity},
+                "eventType": {"enum": sorted(rule.event_types)},
+                "payload": {"type": "object", "anyOf": [{"required": [k]} for k in rule.keys]},
+            },
+            "required": ["identityType", "eventType", "payload"],
+        }
+        return {**{k: v for k, v in schema.items() if k != "oneOf"}, "if": condition, "then": reply[0], "else": {"oneOf": rest}}
+
+
+#: ``Message``'s and ``KnownMessage``'s JSON Schema: the reply rule as ``if``/``then``/``else``.
+REPLY_DISPATCH = _ReplyDispatch()
+
+
+def known_message_tag(value: Any) -> str:
+    """``KnownMessage``'s discriminator: ``REPLY_TAG`` where the reply rule holds, else the
+    event type (an unknown one matches no tag: pydantic reports it)."""
+    if isinstance(value, Mapping):
+        event_type, identity_type, payload = value.get("eventType"), value.get("identityType"), value.get("payload")
+    else:
+        event_type = getattr(value, "event_type", None)
+        identity_type, payload = getattr(value, "identity_type", None), getattr(value, "payload", None)
+    rule = _Registry.reply_rule
+    if identity_type is not None and rule is not None and rule.applies(event_type, identity_type, payload):
+        return REPLY_TAG
+    return event_type if type(event_type) is str else UNKNOWN_EVENT_TAG
 
 
 def message_tag(value: Any) -> str:
-    """``Message``'s discriminator: the event type when this version knows it, else the open
-    envelope's tag (its validator then reports a missing or malformed ``eventType``)."""
-    if isinstance(value, Mapping):
-        event_type = value.get("eventType")
-    else:
-        event_type = getattr(value, "event_type", None)
-    return event_type if type(event_type) is str and event_type in _EVENT_CLASSES else UNKNOWN_EVENT_TAG
+    """``Message``'s discriminator: ``KnownMessage``'s tag when this version knows the event
+    type, else the open envelope's tag (its validator then reports a missing or malformed
+    ``eventType``)."""
+    tag = known_message_tag(value)
+    return tag if tag in _EVENT_CLASSES or tag == REPLY_TAG else UNKNOWN_EVENT_TAG
 
 
 #: event type -> typed class: the generated events module's ``EVENT_CLASSES``, given to
@@ -417,12 +485,10 @@ class ProtocolError(ValueError):
 
     @classmethod
     def from_validation_error(cls, exc: ValidationError) -> ProtocolError:
-        """One entry per field path; alternatives of a union are joined with " or ". Errors of
-        the generic reply shape are left out when the event's own shape also failed."""
+        """One entry per field path; alternatives of a union are joined with " or "."""
         raw: list[Any] = exc.errors(include_url=False)  # pydantic's ErrorDetails, rewritten below
-        own = [e for e in raw if not _in_reply_branch(e["loc"])]
         by_path: dict[str, list[dict[str, Any]]] = {}
-        for err in _closest_shape(own or raw):
+        for err in _closest_shape(raw):
             if err["type"] == "union_tag_not_found":
                 err = {**err, "loc": ("eventType",), "msg": "Field required"}
             elif err["type"] == "union_tag_invalid":
@@ -457,10 +523,6 @@ def _closest_shape(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         closest: list[dict[str, Any]] = min(branches.values(), key=lambda errs: (sum(e["type"] == "missing" for e in errs), len(errs)))
         kept += closest
     return kept
-
-
-def _in_reply_branch(loc: tuple[Any, ...]) -> bool:
-    return "Reply" in loc  # the generic reply branch of a payload, named by its Tag
 
 
 _SCHEMA_LABEL = re.compile(r"^(union|tagged-union|function-\w+|constrained-\w+|json-or-python|literal|list|dict|nullable|typed-dict)(\[.*\])?$")
@@ -787,6 +849,11 @@ class _EnvelopeMeta(_ModelMetaclass):
             if cls._payload_model is None and (args or kwargs):
                 event_type = args[2] if len(args) > 2 else kwargs.get("event_type", kwargs.get("eventType"))
                 sub = cls._event_classes.get(event_type) if isinstance(event_type, str) else None
+                if sub is not None and _Registry.reply_rule is not None:
+                    identity_type = args[6] if len(args) > 6 else kwargs.get("identity_type", kwargs.get("identityType"))
+                    payload = args[4] if len(args) > 4 else kwargs.get("payload")
+                    if _Registry.reply_rule.applies(event_type, identity_type, payload):
+                        sub = cls._reply_class
                 if sub is not None and issubclass(sub, cls):
                     cls = sub
             return super(_EnvelopeMeta, cls).__call__(*args, **kwargs)
@@ -808,10 +875,12 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     # filled by the generated events module: event type -> typed subclass, and the generated
     # payload model of each typed subclass
     _event_classes: ClassVar[dict[str, type[EnvelopeBase]]] = {}
+    _reply_class: ClassVar[type[EnvelopeBase] | None] = None  # ServerReply
     _payload_model: ClassVar[Any] = None
     _known_adapter: ClassVar[TypeAdapter[Any] | None] = None
     _loads_json: ClassVar[Any] = None  # EventMsg: the union's validate_json
     _message_adapter: ClassVar[TypeAdapter[Any] | None] = None  # TypeAdapter(Message)
+    _strict_adapter: ClassVar[TypeAdapter[Any] | None] = None  # TypeAdapter(KnownMessage)
     if TYPE_CHECKING:  # a field of the generated EventMsg
         payload: Any
 
@@ -926,13 +995,12 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             if fast is not None and len(src) <= max_bytes:
                 try:
                     msg: EnvelopeBase = fast(src)
-                except ValidationError as exc:
-                    if strict or not _only_unknown_tag(exc):
-                        raise ProtocolError.from_validation_error(exc) from None
-                    try:  # an event type this version does not know: the untyped envelope
-                        return _bare_tokens(cls.__pydantic_validator__.validate_json(src))  # type: ignore[arg-type]  # str or bytes (t)
-                    except ValidationError as exc:
-                        raise ProtocolError.from_validation_error(exc) from None
+                except ValidationError:
+                    # not a typed event: a server's reply, an event type this version does not
+                    # know, or bad input; ``Message`` (``KnownMessage`` when strict) says which
+                    return _bare_tokens(cls._dispatch(src, True, strict))
+                if msg.__dict__["identity_type"] is not None and type(msg) is not cls._reply_class and _is_reply(msg):
+                    return _bare_tokens(cls._dispatch(src, True, strict))  # a typed event's shape, and a reply
                 # a typed payload holds the strict-JSON form already (``PlainNumber``, ``PlainAny``);
                 # unknown keys are free-form
                 if msg.__pydantic_extra__:
@@ -963,14 +1031,23 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
                 return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
             except ValidationError as exc:
                 raise ProtocolError.from_validation_error(exc) from None
-        validator = known.validator
+        validator = known.validator  # the typed events, tagged by eventType: the common case, fast
         try:
-            return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
-        except ValidationError as exc:
-            if strict or not _only_unknown_tag(exc):
-                raise ProtocolError.from_validation_error(exc) from None
-        validator = cls.__pydantic_validator__
-        try:  # an event type this version does not know: the untyped envelope
+            msg: EnvelopeBase = validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
+        except ValidationError:
+            return cls._dispatch(src, json_input, strict)
+        if msg.__dict__["identity_type"] is not None and _is_reply(msg):
+            return cls._dispatch(src, json_input, strict)
+        return msg
+
+    @classmethod
+    def _dispatch(cls, src: Any, json_input: bool, strict: bool) -> EnvelopeBase:
+        """``Message`` (``KnownMessage`` when strict) on input that is not simply a typed event:
+        a server's generic reply, an event type this version does not know, or bad input."""
+        adapter = cls._strict_adapter if strict else cls._message_adapter
+        assert adapter is not None  # registered by the events module
+        validator = adapter.validator
+        try:
             return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
@@ -993,15 +1070,22 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         return _adapter(model).validate_python(self.payload)
 
     @classmethod
-    def _register_events(cls, classes: Mapping[str, type[EnvelopeBase]], message: Any, fields: dict[str, tuple[str, str]]) -> None:
-        """The tables codegen emits in the events module: the typed classes, ``Message`` and the
-        envelope's fields (Python name -> wire key, value kind)."""
+    def _register_events(
+        cls, classes: Mapping[str, type[EnvelopeBase]], reply: type[EnvelopeBase], reply_rule: ReplyRule,
+        message: Any, known_message: Any, fields: dict[str, tuple[str, str]],
+    ) -> None:  # fmt: skip
+        """The tables codegen emits in the events module: the typed classes, ``ServerReply`` and
+        when it applies, ``Message``, ``KnownMessage`` and the envelope's fields (Python name ->
+        wire key, value kind)."""
         cls._event_classes = dict(classes)
+        cls._reply_class = reply
+        _Registry.reply_rule = reply_rule
         _EVENT_CLASSES.update(classes)
         cls._message_adapter = TypeAdapter(message)
-        for sub in classes.values():
+        cls._strict_adapter = TypeAdapter(known_message)
+        for sub in (*classes.values(), reply):
             sub._loads_json = None  # a typed class validates with its own validator
-        _BRANCH_LABELS.update(classes)
+        _BRANCH_LABELS.update((*classes, REPLY_TAG, UNKNOWN_EVENT_TAG))
         _WIRE_NAMES.update({name: wire for name, (wire, _) in fields.items() if wire != name})
         _KNOWN_KEYS.update(fields, (wire for wire, _ in fields.values()))
         union = Union[tuple(classes.values())]  # type: ignore[valid-type]  # a type built at run time
@@ -1010,7 +1094,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         # (it may flush queued sends before its handshake when building one takes milliseconds)
         cls._known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type]  # the union above
         cls._loads_json = cls._known_adapter.validator.validate_json
-        for sub in classes.values():
+        for sub in (*classes.values(), reply):
             _adapter(sub._payload_model)
         _WIRE.serializer = _wire_serializer(fields)
 
@@ -1042,9 +1126,12 @@ def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
     return value
 
 
-def _only_unknown_tag(exc: ValidationError) -> bool:
-    errors = exc.errors(include_url=False)
-    return len(errors) == 1 and errors[0]["type"] == "union_tag_invalid"
+def _is_reply(msg: EnvelopeBase) -> bool:
+    """A message the typed events' union accepted that the reply rule makes a ``ServerReply``
+    (a typed payload with a ``result`` key, from the server): rare, checked after the fast path."""
+    rule = _Registry.reply_rule
+    d = msg.__dict__  # the fields of a validated message
+    return rule is not None and rule.applies(d["event_type"], d["identity_type"], d["payload"])
 
 
 def _prepare_python(data: Mapping[str, Any]) -> dict[str, Any]:

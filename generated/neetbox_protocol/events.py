@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias, 
 
 from pydantic import Discriminator, Field, Tag
 
-from ._runtime import UNKNOWN_EVENT_TAG, message_tag, payload_type
+from ._runtime import REPLY_DISPATCH, REPLY_TAG, UNKNOWN_EVENT_TAG, ReplyRule, known_message_tag, message_tag, payload_type
+from .models.common_schema import Reply
 from .models.envelope_schema import EventMsg
+from .models.identity_type_schema import IdentityType
 from .models.payloads.handshake_schema import HandshakePayload
 from .models.payloads.log_schema import LogPayload
 from .models.payloads.action_schema import ActionPayload
@@ -51,6 +53,7 @@ if TYPE_CHECKING:  # what type checkers see of each typed event's constructor, p
         ProgressPayloadData,
         WavehandsPayloadData,
         ErrorPayloadData,
+        ReplyData,
     )
 
 __all__ = [
@@ -67,9 +70,11 @@ __all__ = [
     "ProgressEvent",
     "WavehandsEvent",
     "ErrorEvent",
+    "ServerReply",
     "EVENT_CLASSES",
     "KnownMessage",
     "Message",
+    "REPLY_RULE",
 ]
 
 
@@ -126,7 +131,7 @@ class LogEvent(EventMsg):
     if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
         payload: LogPayloadData
     else:
-        payload: Annotated[payload_type(LogPayload, union_mode="left_to_right"), Field(description="A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.")]
+        payload: Annotated[payload_type(LogPayload), Field(description="A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.")]
 
     if TYPE_CHECKING:
 
@@ -210,7 +215,7 @@ class ScalarEvent(EventMsg):
     if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
         payload: ScalarPayloadData
     else:
-        payload: Annotated[payload_type(ScalarPayload, union_mode="left_to_right"), Field(description="One point of the scalar series named by the envelope's series.")]
+        payload: Annotated[payload_type(ScalarPayload), Field(description="One point of the scalar series named by the envelope's series.")]
 
     if TYPE_CHECKING:
 
@@ -462,7 +467,7 @@ class HardwareEvent(EventMsg):
     if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
         payload: HardwarePayloadData
     else:
-        payload: Annotated[payload_type(HardwarePayload, union_mode="left_to_right"), Field(description="A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.")]
+        payload: Annotated[payload_type(HardwarePayload), Field(description="A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.")]
 
     if TYPE_CHECKING:
 
@@ -504,7 +509,7 @@ class ProgressEvent(EventMsg):
     if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
         payload: ProgressPayloadData
     else:
-        payload: Annotated[payload_type(ProgressPayload, union_mode="left_to_right"), Field(description="One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).")]
+        payload: Annotated[payload_type(ProgressPayload), Field(description="One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).")]
 
     if TYPE_CHECKING:
 
@@ -619,6 +624,63 @@ class ErrorEvent(EventMsg):
         def merge(cls, x: EnvelopeBase | Mapping[str, Any], y: EnvelopeBase | Mapping[str, Any]) -> Self: ...
 
 
+
+class ServerReply(EventMsg):
+    """A server's generic reply to a request: the request with identityType `server` and its payload replaced by a `Reply` (`{result|error, reason}`). neetbox 0.6.0's server answers this way, and its `EventMsg.merge` builds one for any event type; only handshakes and actions are answered on the wire, and their payload schemas carry reply shapes of their own, as does the `error` event (a service's answer), so those are not `ServerReply`s.
+
+    Payload: A generic reply payload, `{result|error, reason}`: the payload of a `ServerReply` (message.schema.json). Handshake and action replies have shapes of their own.
+    """
+
+    _payload_model: ClassVar[Any] = Reply
+    event_type: Annotated[
+        Literal["log", "scalar", "histogram", "image", "video", "hyperparameters", "status", "hardware", "progress", "wavehands"],
+        Field(alias="eventType"),
+    ]
+    identity_type: Annotated[Literal[IdentityType.SERVER], Field(alias="identityType")]
+    if TYPE_CHECKING:
+        payload: ReplyData
+    else:
+        payload: Annotated[payload_type(Reply), Field(description="A generic reply payload, `{result|error, reason}`: the payload of a `ServerReply` (message.schema.json). Handshake and action replies have shapes of their own.")]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            project_id: Identifier | None,
+            run_id: Identifier | None,
+            event_type: Literal["log", "scalar", "histogram", "image", "video", "hyperparameters", "status", "hardware", "progress", "wavehands"],
+            *,
+            series: StrictStr | None = None,
+            payload: ReplyData,
+            event_id: Int64 = -1,
+            identity_type: Literal[IdentityType.SERVER, "server"],
+            timestamp: Timestamp = ...,
+            history_len: Int64 = -1,
+            id: Int64 | None = None,
+        ) -> None: ...
+
+        @property
+        def typed_payload(self) -> Reply: ...
+
+        @classmethod
+        def loads(
+            cls, src: str | bytes | bytearray | Mapping[str, Any], *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
+        ) -> Self: ...
+
+        @classmethod
+        def merge(cls, x: EnvelopeBase | Mapping[str, Any], y: EnvelopeBase | Mapping[str, Any]) -> Self: ...
+
+
+#: When a message of a known event type is a ``ServerReply`` rather than its typed event
+#: (message.schema.json's ``KnownMessage.if``): identityType ``server``, a payload object with
+#: "result" or "error", and an event type other than "handshake", "action", "error" (whose payload schemas
+#: have reply shapes of their own).
+REPLY_RULE = ReplyRule(
+    identity="server",
+    keys=("result", "error", ),
+    event_types=frozenset({"log", "scalar", "histogram", "image", "video", "hyperparameters", "status", "hardware", "progress", "wavehands"}),
+)
+
 #: Event type -> typed event class.
 EVENT_CLASSES: dict[str, type[EventMsg]] = {
     "handshake": HandshakeEvent,
@@ -636,29 +698,32 @@ EVENT_CLASSES: dict[str, type[EventMsg]] = {
     "error": ErrorEvent,
 }
 
-#: A message of an event type this version knows: the typed events, tagged by ``eventType``
-#: (``EventMsg.loads(..., strict=True)``; an unknown event type is an error).
+#: A message of an event type this version knows: a ``ServerReply`` where ``REPLY_RULE`` holds,
+#: else the typed event of its ``eventType`` (``EventMsg.loads(..., strict=True)``; an unknown
+#: event type is an error).
 KnownMessage: TypeAlias = Annotated[
     Union[
-        HandshakeEvent,
-        LogEvent,
-        ActionEvent,
-        ScalarEvent,
-        HistogramEvent,
-        ImageEvent,
-        VideoEvent,
-        HyperparametersEvent,
-        StatusEvent,
-        HardwareEvent,
-        ProgressEvent,
-        WavehandsEvent,
-        ErrorEvent,
+        Annotated[HandshakeEvent, Tag("handshake")],
+        Annotated[LogEvent, Tag("log")],
+        Annotated[ActionEvent, Tag("action")],
+        Annotated[ScalarEvent, Tag("scalar")],
+        Annotated[HistogramEvent, Tag("histogram")],
+        Annotated[ImageEvent, Tag("image")],
+        Annotated[VideoEvent, Tag("video")],
+        Annotated[HyperparametersEvent, Tag("hyperparameters")],
+        Annotated[StatusEvent, Tag("status")],
+        Annotated[HardwareEvent, Tag("hardware")],
+        Annotated[ProgressEvent, Tag("progress")],
+        Annotated[WavehandsEvent, Tag("wavehands")],
+        Annotated[ErrorEvent, Tag("error")],
+        Annotated[ServerReply, Tag(REPLY_TAG)],
     ],
-    Field(discriminator="event_type"),
+    Discriminator(known_message_tag),
+    REPLY_DISPATCH,
 ]
 
-#: Any message: the typed event of a known event type (its payload checked), else the open
-#: envelope ``EventMsg`` (an event type a later version adds; a peer forwards what it does not
+#: Any message: a ``KnownMessage`` (a server's generic reply or the typed event of a known
+#: event type, its payload checked), else the open envelope ``EventMsg`` (an event type a later version adds; a peer forwards what it does not
 #: know). What ``EventMsg.loads`` returns; give it to pydantic as it is: ``TypeAdapter(Message)``,
 #: a FastAPI body or websocket handler typed ``Message``, a ``Message`` field of another model.
 #: Errors are located as ``(event type tag, wire path...)``, e.g. ``("scalar", "payload", "x")``.
@@ -677,9 +742,11 @@ Message: TypeAlias = Annotated[
         Annotated[ProgressEvent, Tag("progress")],
         Annotated[WavehandsEvent, Tag("wavehands")],
         Annotated[ErrorEvent, Tag("error")],
+        Annotated[ServerReply, Tag(REPLY_TAG)],
         Annotated[EventMsg, Tag(UNKNOWN_EVENT_TAG)],
     ],
     Discriminator(message_tag),
+    REPLY_DISPATCH,
 ]
 
 #: The envelope's fields in wire order: Python name -> (wire key, how ``dumps`` writes the value:
@@ -697,4 +764,4 @@ ENVELOPE_FIELDS: dict[str, tuple[str, str]] = {
     "id": ("id", "json"),
 }
 
-EventMsg._register_events(EVENT_CLASSES, Message, ENVELOPE_FIELDS)  # pyright: ignore[reportPrivateUsage]  # the envelope's registry, filled here
+EventMsg._register_events(EVENT_CLASSES, ServerReply, REPLY_RULE, Message, KnownMessage, ENVELOPE_FIELDS)  # pyright: ignore[reportPrivateUsage]  # the envelope's registry, filled here

@@ -24,8 +24,6 @@ __all__ = [
     "HandshakeResultData",
     "HandshakeErrorData",
     "LogLineData",
-    "ResultReplyData",
-    "ErrorReplyData",
     "ActionRequestData",
     "ActionResultData",
     "ActionErrorData",
@@ -41,6 +39,8 @@ __all__ = [
     "ProgressStepData",
     "ErrorReportData",
     "FieldErrorData",
+    "ResultReplyData",
+    "ErrorReplyData",
     "HandshakePayloadData",
     "LogPayloadData",
     "ActionPayloadData",
@@ -54,6 +54,7 @@ __all__ = [
     "ProgressPayloadData",
     "WavehandsPayloadData",
     "ErrorPayloadData",
+    "ReplyData",
 ]
 
 
@@ -70,16 +71,6 @@ class HandshakeErrorData(TypedDict):
 class LogLineData(TypedDict):
     whom: str
     message: str
-
-
-class ResultReplyData(TypedDict):
-    result: Any
-    reason: NotRequired[str]
-
-
-class ErrorReplyData(TypedDict):
-    error: Any
-    reason: NotRequired[str]
 
 
 class ActionRequestData(TypedDict):
@@ -186,17 +177,27 @@ class FieldErrorData(TypedDict):
     type: str
 
 
+class ResultReplyData(TypedDict):
+    result: Any
+    reason: NotRequired[str]
+
+
+class ErrorReplyData(TypedDict):
+    error: Any
+    reason: NotRequired[str]
+
+
 #: The payload of a ``handshake`` event as plain data.
 HandshakePayloadData: TypeAlias = HandshakeResultData | HandshakeErrorData | None
 
 #: The payload of a ``log`` event as plain data.
-LogPayloadData: TypeAlias = LogLineData | ResultReplyData | ErrorReplyData
+LogPayloadData: TypeAlias = LogLineData
 
 #: The payload of a ``action`` event as plain data.
 ActionPayloadData: TypeAlias = ActionRequestData | ActionResultData | ActionErrorData
 
 #: The payload of a ``scalar`` event as plain data.
-ScalarPayloadData: TypeAlias = ScalarPointData | ResultReplyData | ErrorReplyData
+ScalarPayloadData: TypeAlias = ScalarPointData
 
 #: The payload of a ``histogram`` event as plain data.
 HistogramPayloadData: TypeAlias = Any
@@ -211,16 +212,21 @@ VideoPayloadData: TypeAlias = Any
 HyperparametersPayloadData: TypeAlias = dict[str, Any]
 
 #: The payload of a ``status`` event as plain data.
-StatusPayloadData: TypeAlias = PlatformInfoData | WorkspaceConfigData | dict[str, ActionSpecData] | ResultReplyData | ErrorReplyData
+StatusPayloadData: TypeAlias = PlatformInfoData | WorkspaceConfigData | dict[str, ActionSpecData]
 
 #: The payload of a ``hardware`` event as plain data.
-HardwarePayloadData: TypeAlias = HardwareSampleData | ResultReplyData | ErrorReplyData
+HardwarePayloadData: TypeAlias = HardwareSampleData
 
 #: The payload of a ``progress`` event as plain data.
-ProgressPayloadData: TypeAlias = ProgressStepData | ResultReplyData | ErrorReplyData
+ProgressPayloadData: TypeAlias = ProgressStepData
 
 #: The payload of a ``wavehands`` event as plain data.
 WavehandsPayloadData: TypeAlias = Any
 
 #: The payload of a ``error`` event as plain data.
 ErrorPayloadData: TypeAlias = ErrorReportData
+
+
+#: The payload of a ``ServerReply`` as plain data.
+ReplyData: TypeAlias = ResultReplyData | ErrorReplyData
+

@@ -5,7 +5,7 @@ pyright (strict), which must report nothing. ``assert_type`` pins what each chec
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, WebSocket
 from pydantic import TypeAdapter
@@ -25,7 +25,7 @@ from neetbox_protocol import (
     StatusEvent,
     get_timestamp,
 )
-from neetbox_protocol.events import KnownMessage, Message
+from neetbox_protocol.events import KnownMessage, Message, ServerReply
 from neetbox_protocol.models.common_schema import ErrorReply, ResultReply
 from neetbox_protocol.models.payloads.log_schema import LogLine
 from neetbox_protocol.models.payloads.scalar_schema import ScalarPoint
@@ -42,11 +42,14 @@ point = ScalarEvent(
 )
 assert_type(point, ScalarEvent)
 assert_type(point.payload, ScalarPayloadData)
-# a log, scalar, progress, hardware or status payload may also be a generic reply (README, Replies)
-assert_type(point.typed_payload, ScalarPoint | ResultReply | ErrorReply)
+assert_type(point.typed_payload, ScalarPoint)  # one shape: a server's generic reply is a ServerReply
 line = LogEvent("p1", "r1", "log", series="info", payload={"whom": "train", "message": "epoch 1"})
-if isinstance(line.typed_payload, LogLine):  # a log line, not a generic reply
-    assert_type(line.typed_payload.message, str)
+assert_type(line.typed_payload.message, str)
+answer = ServerReply("p1", "r1", "scalar", identity_type=IdentityType.SERVER, payload={"result": 200, "reason": "ok"})
+assert_type(answer.typed_payload, ResultReply | ErrorReply)
+merged = EventMsg.merge(point, {"payload": {"result": 200}, "identityType": "server"})  # neetbox's server reply
+if isinstance(merged, ServerReply):
+    assert_type(merged.event_type, Literal["log", "scalar", "histogram", "image", "video", "hyperparameters", "status", "hardware", "progress", "wavehands"])
 hello = EventMsg(  # as neetbox's client sends its handshake
     project_id="p1",
     run_id="r1",
@@ -80,23 +83,23 @@ def on_frame(frame: str | bytes) -> str | None:
     assert_type(msg, Message)
     if isinstance(msg, ScalarEvent):
         point_ = msg.typed_payload
-        if isinstance(point_, ScalarPoint):
-            y: int | float | str | None = point_.y
-            print(y, scalar_y(point_))
+        y: int | float | str | None = point_.y
+        print(y, scalar_y(point_))
         print(msg.series, msg.event_id + 1)
     elif isinstance(msg, LogEvent):
         typed = msg.typed_payload
-        if isinstance(typed, LogLine):
-            print(log_text(typed), typed.message)
+        print(log_text(typed), typed.message)
+    elif isinstance(msg, ServerReply):  # a server's answer: {result|error, reason}
+        print(msg.event_type, msg.payload.get("reason"))
     elif isinstance(msg, StatusEvent):
         status = msg.typed_payload
         if isinstance(status, PlatformInfo):
             print(status.python_version)
     match msg.event_type:  # the open envelope (an event type this version does not know) stays
         case "scalar":
-            assert_type(msg, ScalarEvent | EventMsg)
+            assert_type(msg, ScalarEvent | ServerReply | EventMsg)
         case "log":
-            assert_type(msg, LogEvent | EventMsg)
+            assert_type(msg, LogEvent | ServerReply | EventMsg)
         case _:
             pass
     reply = EventMsg.merge(msg, {"identityType": "server"})
@@ -108,12 +111,10 @@ def on_known_frame(frame: str) -> str:
     msg = EventMsg.loads(frame, strict=True)  # every event type known: narrowed by event_type alone
     assert_type(msg, KnownMessage)
     if msg.event_type == EVENT_TYPE_NAME_SCALAR:  # a constant is its literal
-        assert_type(msg, ScalarEvent)
-        point_ = msg.typed_payload
-        return str(point_.x) if isinstance(point_, ScalarPoint) else "a reply"
-    if msg.event_type == "log":
-        line_ = msg.typed_payload
-        return line_.message if isinstance(line_, LogLine) else ""
+        assert_type(msg, ScalarEvent | ServerReply)
+        return str(msg.typed_payload.x) if isinstance(msg, ScalarEvent) else "a reply"
+    if isinstance(msg, LogEvent):
+        return msg.typed_payload.message
     return msg.event_type
 
 
@@ -123,7 +124,7 @@ def typed_doors(frame: str, data: dict[str, Any]) -> None:
     assert_type(ScalarEvent.model_validate(data), ScalarEvent)
     assert_type(EventMsg.model_validate_json(frame), EventMsg)
     via_pydantic = MESSAGES.validate_json(frame)
-    if isinstance(via_pydantic, ScalarEvent) and isinstance(via_pydantic.typed_payload, ScalarPoint):
+    if isinstance(via_pydantic, ScalarEvent):
         print(via_pydantic.typed_payload.x)
     wire: dict[str, Any] = point.json
     text: str = point.dumps()
@@ -140,4 +141,4 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
 @app.post("/scalar")
 async def post_scalar(event: ScalarEvent) -> dict[str, Any]:  # pydantic checks the payload
     typed = event.typed_payload
-    return {"y": typed.y if isinstance(typed, ScalarPoint) else None, "echo": event.json}
+    return {"y": typed.y, "echo": event.json}

@@ -106,7 +106,7 @@ Reply = TypeAliasType(
     Annotated[
         ResultReply | ErrorReply,
         Field(
-            description="A generic reply payload: neetbox's server answers a request by merging `{result|error, reason}` into it, and its EventMsg.merge does so for any event type, so the payloads of log, scalar, progress, hardware and status events may carry one (handshake and action replies have shapes of their own).",
+            description="A generic reply payload, `{result|error, reason}`: the payload of a `ServerReply` (message.schema.json). Handshake and action replies have shapes of their own.",
             title="Reply",
         ),
     ],

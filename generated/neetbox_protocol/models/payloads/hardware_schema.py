@@ -11,8 +11,6 @@ from neetbox_protocol._runtime import (
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
-from ..common_schema import Reply
-
 
 class Cpu(BaseModel):
     """One logical CPU."""
@@ -118,7 +116,7 @@ class HardwareSample(BaseModel):
 HardwarePayload = TypeAliasType(
     "HardwarePayload",
     Annotated[
-        HardwareSample | Reply,
+        HardwareSample,
         Field(
             description="A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.",
             title="HardwarePayload",

@@ -7,8 +7,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
-from ..common_schema import Reply
-
 
 class LogLine(BaseModel):
     """A log line."""
@@ -35,7 +33,7 @@ class LogLine(BaseModel):
 LogPayload = TypeAliasType(
     "LogPayload",
     Annotated[
-        LogLine | Reply,
+        LogLine,
         Field(
             description="A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.",
             title="LogPayload",

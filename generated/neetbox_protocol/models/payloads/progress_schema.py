@@ -11,8 +11,6 @@ from neetbox_protocol._runtime import (
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 
-from ..common_schema import Reply
-
 
 class ProgressStep(BaseModel):
     """A progress step."""
@@ -40,7 +38,7 @@ class ProgressStep(BaseModel):
 ProgressPayload = TypeAliasType(
     "ProgressPayload",
     Annotated[
-        ProgressStep | Reply,
+        ProgressStep,
         Field(
             description="One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).",
             title="ProgressPayload",

@@ -10,7 +10,7 @@ from neetbox_protocol._runtime import (
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from ..common_schema import NumericString, Reply
+from ..common_schema import NumericString
 
 
 class ScalarPoint(BaseModel):
@@ -38,7 +38,7 @@ class ScalarPoint(BaseModel):
 ScalarPayload = TypeAliasType(
     "ScalarPayload",
     Annotated[
-        ScalarPoint | Reply,
+        ScalarPoint,
         Field(
             description="One point of the scalar series named by the envelope's series.",
             title="ScalarPayload",

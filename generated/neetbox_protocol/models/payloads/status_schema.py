@@ -7,8 +7,6 @@ from typing import Annotated, Any
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from typing_extensions import TypeAliasType
 
-from ..common_schema import Reply
-
 
 class PlatformInfo(BaseModel):
     """Series `platform`."""
@@ -86,7 +84,7 @@ Series `action`: every registered action by name (re-sent on each registration).
 StatusPayload = TypeAliasType(
     "StatusPayload",
     Annotated[
-        PlatformInfo | WorkspaceConfig | ActionRegistry | Reply,
+        PlatformInfo | WorkspaceConfig | ActionRegistry,
         Field(
             description="A section of the run's status; the envelope's series names it: `config` (the workspace config), `platform`, or `action` (every registered action).",
             title="StatusPayload",
