@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import copy
 import difflib
 import filecmp
 import json
@@ -48,7 +49,7 @@ else:  # Python 3.10: the same parser, from PyPI (the test extra installs it the
 import compat
 import emitters
 import emitters_ts
-from emitters import CONSTANT_GROUPS, const_branches, known_events, server_reply
+from emitters import CONSTANT_GROUPS, DEFAULT_FACTORIES, const_branches, known_events, locate, server_reply
 
 ROOT = Path(__file__).resolve().parent
 SCHEMA_DIR = ROOT / "schema"
@@ -91,8 +92,25 @@ DATAMODEL_FLAGS = [
     "--use-double-quotes", "--use-exact-imports",
     "--use-standard-collections", "--use-union-operator",
     "--allow-population-by-field-name",
-    "--field-extra-keys", "x-default-factory",
+    # x-default-factory: Field(default_factory=...) (templates/datamodel); not: pydantic's JSON
+    # schema (model_json_schema(), FastAPI's OpenAPI) keeps the published `not` beside a pattern
+    "--field-extra-keys", "x-default-factory", "not",
 ]  # fmt: skip
+
+# Generator settings of the Python models: what they make of a schema location beyond what the
+# schema says. They are codegen's configuration, not schema data (as OpenTelemetry's weaver keeps
+# them in weaver.yaml), so the published schemas carry no Python names: run_datamodel_codegen
+# writes them into the copies it hands to datamodel-code-generator, as its x-python-import and
+# (with --field-extra-keys) x-default-factory annotations. Locations are `file#/json/pointer`
+# under schema/; one that no longer resolves fails the generation.
+RUNTIME_MODULE = f"{PACKAGE}._runtime"
+PYTHON_TYPES = {  # value type -> the hand-written type of runtime/_runtime.py the models use for it
+    "common.schema.json#/$defs/EventTypeName": "OpenEventType",
+    "common.schema.json#/$defs/Integer": "Integer",
+    "common.schema.json#/$defs/Int64": "Int64",
+    "common.schema.json#/$defs/NonFiniteNumber": "NonFiniteFloat",
+    "common.schema.json#/$defs/Number": "Number",
+}
 
 
 # How the Python models validate a payload that is a union of shapes (pydantic's union modes);
@@ -169,13 +187,25 @@ def bundle(schemas: dict[str, dict], version: str) -> dict:
     }  # fmt: skip
 
 
-def run_datamodel_codegen(schema_dir: Path, out: Path) -> None:
+def model_inputs(schemas: dict[str, dict]) -> dict[str, dict]:
+    """The schemas datamodel-code-generator reads (MODEL_SCHEMAS), with the generator settings
+    (PYTHON_TYPES, DEFAULT_FACTORIES) written into copies of them."""
+    inputs = {rel: copy.deepcopy(s) for rel, s in schemas.items()
+              if any(rel == m or rel.startswith(m.rstrip("/") + "/") for m in MODEL_SCHEMAS)}  # fmt: skip
+    settings = [(where, {"x-python-import": {"module": RUNTIME_MODULE, "name": name}}) for where, name in PYTHON_TYPES.items()]
+    settings += [(where, {"x-default-factory": factory}) for where, factory in DEFAULT_FACTORIES.items()]
+    for where, keys in settings:
+        parent, key, _ = locate(inputs, where, "codegen.PYTHON_TYPES" if "x-python-import" in keys else "emitters.DEFAULT_FACTORIES")
+        parent[key].update(keys)
+    return inputs
+
+
+def run_datamodel_codegen(schemas: dict[str, dict], out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp) / "schema"
-        stage.mkdir()
-        for name in MODEL_SCHEMAS:
-            src = schema_dir / name
-            (shutil.copytree if src.is_dir() else shutil.copy)(src, stage / name)
+        for rel, schema in model_inputs(schemas).items():
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            (stage / rel).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         header = HEADER.format(source="schema/ via datamodel-code-generator")
         cmd = [sys.executable, "-m", "datamodel_code_generator", "--input", str(stage), "--output", str(out),
                "--custom-file-header", header, *DATAMODEL_FLAGS]  # fmt: skip
@@ -353,7 +383,7 @@ def generate(out_root: Path, schema_dir: Path = SCHEMA_DIR, docs_dir: Path | Non
     schemas = load_schemas(schema_dir)
     version = protocol_version(schemas)
     emitters.check_directions(schemas)
-    generate_package(out_root, schemas, version, schema_dir)
+    generate_package(out_root, schemas, version)
     generate_client_artifacts(out_root, docs_dir or out_root / "docs", schemas, version)
 
 
@@ -392,13 +422,13 @@ def generate_typescript(pkg: Path, schemas: dict[str, dict], version: str) -> No
         (pkg / name).write_text(text, encoding="utf-8")
 
 
-def generate_package(out_root: Path, schemas: dict[str, dict], version: str, schema_dir: Path) -> None:
+def generate_package(out_root: Path, schemas: dict[str, dict], version: str) -> None:
     """generated/neetbox_protocol: models, constants, events, runtime and the published schemas."""
     pkg = out_root / PACKAGE
     if pkg.exists():
         shutil.rmtree(pkg)
     pkg.mkdir(parents=True)
-    run_datamodel_codegen(schema_dir, pkg / "models")
+    run_datamodel_codegen(schemas, pkg / "models")
     envelope_params, envelope_imports = envelope_signature(pkg / "models")
 
     constants = [(title, schemas[rel]["description"], const_branches(schemas[rel])) for rel, title in CONSTANT_GROUPS]

@@ -23,6 +23,28 @@ TYPE_KEYWORDS = {"type", "$ref", "anyOf", "oneOf", "allOf", "const", "enum", "pr
 ANNOTATIONS = {"description", "title", "default", "examples", "$comment", "deprecated", "readOnly", "writeOnly"}
 
 
+# Envelope keys a reader fills in when they are missing by calling a function of the runtime
+# (Python: runtime/_runtime.py; TypeScript: emitters_ts.TS_FACTORIES), not with a fixed `default`.
+# A generator setting, kept here in codegen's configuration rather than in the published schemas
+# (codegen.py hands it to datamodel-code-generator as x-default-factory).
+DEFAULT_FACTORIES = {"envelope.schema.json#/properties/timestamp": "get_timestamp"}
+
+
+def locate(schemas: dict[str, dict], where: str, setting: str) -> tuple[dict, str, list[str]]:
+    """(parent node, last key, path) of `file#/a/b` in schemas; SystemExit naming the setting
+    that holds the location when it does not resolve."""
+    rel, _, pointer = where.partition("#")
+    parts = [p for p in pointer.split("/") if p]
+    node = schemas.get(rel)
+    try:
+        for p in parts[:-1]:
+            node = node[p]
+        node[parts[-1]]
+    except (KeyError, TypeError):
+        raise SystemExit(f"{setting}: {where} does not resolve in schema/; update {setting}") from None
+    return node, parts[-1], parts
+
+
 # ----------------------------------------------------------------------------------- event metadata
 
 
@@ -270,7 +292,7 @@ def docs_context(schemas: dict[str, dict], version: str) -> dict:
     required = set(envelope.get("required", []))
     envelope_fields = [{
         "name": key, "type": type_text(sub, envelope["$id"], by_id), "required": key in required,
-        "default": ("now (`get_timestamp()`)" if sub.get("x-default-factory") else
+        "default": (f"now (`{factory}()`)" if (factory := DEFAULT_FACTORIES.get(f"envelope.schema.json#/properties/{key}")) else
                     f"`{json.dumps(sub['default'])}`" if "default" in sub else "—"),
         "description": sub.get("description", ""),
     } for key, sub in envelope["properties"].items()]  # fmt: skip

@@ -27,7 +27,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
-from emitters import CONSTANT_GROUPS, const_branches, known_events
+from emitters import CONSTANT_GROUPS, DEFAULT_FACTORIES, const_branches, known_events, locate
 
 ROOT = Path(__file__).resolve().parent
 TS_VALIDATORS = ROOT / "tools" / "ts_validators.mjs"
@@ -68,7 +68,7 @@ Response Selection Set Storage String Symbol Text URL WeakMap WeakSet WebSocket 
 Readonly Pick Omit Exclude Extract NonNullable ReturnType Parameters Awaited Uppercase Lowercase""".split())
 NON_FINITE = "common.schema.json#/$defs/NonFiniteNumber"
 NUMBER = "common.schema.json#/$defs/Number"
-DEFAULT_FACTORIES = {"get_timestamp": "now"}  # x-default-factory -> the runtime's function
+TS_FACTORIES = {"get_timestamp": "now"}  # emitters.DEFAULT_FACTORIES' Python function -> the TypeScript runtime's
 ANNOTATIONS = {"title", "description", "examples", "default", "$comment", "deprecated", "readOnly", "writeOnly"}
 
 
@@ -77,17 +77,7 @@ def _base(schemas: dict[str, dict]) -> str:
 
 
 def _pointer(schemas: dict[str, dict], where: str) -> tuple[dict, str, list[str]]:
-    """(parent node, last key, path) of `file#/a/b`; SystemExit when it does not resolve."""
-    rel, _, pointer = where.partition("#")
-    parts = [p for p in pointer.split("/") if p]
-    node = schemas.get(rel)
-    try:
-        for p in parts[:-1]:
-            node = node[p]
-        node[parts[-1]]
-    except (KeyError, TypeError):
-        raise SystemExit(f"emitters_ts.VIEW: {where} does not resolve in schema/; update VIEW") from None
-    return node, parts[-1], parts
+    return locate(schemas, where, "emitters_ts.VIEW")
 
 
 def typed_view(schemas: dict[str, dict]) -> dict:
@@ -332,7 +322,7 @@ def declarations(schemas: dict[str, dict], view: dict, version: str, header: str
     for key, sub in envelope["properties"].items():
         if key in ("eventType", "payload"):
             continue
-        node = {k: v for k, v in sub.items() if k not in ("default", "x-default-factory")}
+        node = {k: v for k, v in sub.items() if k != "default"}
         fields.append(_doc(sub.get("description", ""), "  ") + f"\n  {key}: {r.type(node, env_id, '  ')};")
     blocks.append("/** The envelope keys besides eventType and payload, as a peer receives them: every key present "
                   "(neetbox's peers send all ten; parseMessage fills in a missing one with its default). */\n"
@@ -512,10 +502,11 @@ def runtime_context(schemas: dict[str, dict], view: dict, version: str) -> dict:
     envelope = schemas["envelope.schema.json"]
     defaults = {}
     for key, sub in envelope["properties"].items():
-        if "x-default-factory" in sub:
-            factory = DEFAULT_FACTORIES.get(sub["x-default-factory"])
+        python_factory = DEFAULT_FACTORIES.get(f"envelope.schema.json#/properties/{key}")
+        if python_factory:
+            factory = TS_FACTORIES.get(python_factory)
             if factory is None:
-                raise SystemExit(f"emitters_ts: no runtime function for x-default-factory {sub['x-default-factory']}")
+                raise SystemExit(f"emitters_ts: no runtime function for the default factory {python_factory}")
             defaults[key] = {"factory": factory}
         elif key != "eventType":
             defaults[key] = {"value": sub.get("default")}

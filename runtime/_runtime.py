@@ -7,8 +7,8 @@ What lives here, and only here:
 
 * ``ProtocolError`` -- the one exception every bad input raises (a ``ValueError``), with the
   field path of each problem;
-* ``get_timestamp``, ``Integer``, ``Int64`` and ``NonFiniteFloat`` -- the value types the schemas point at
-  (``x-default-factory``, ``x-python-import``);
+* ``get_timestamp``, ``Integer``, ``Int64`` and ``NonFiniteFloat`` -- the value types the models use
+  for schema locations (codegen's configuration: ``emitters.DEFAULT_FACTORIES``, ``codegen.PYTHON_TYPES``);
 * ``EnvelopeBase`` -- the base class of the generated ``EventMsg``: the original module's API
   (positional and keyword construction, ``json``, ``dumps``, ``loads``, ``merge``) on top of
   the generated pydantic fields, plus the typed-event dispatch;

@@ -2,12 +2,19 @@
 files, and the bundle (every schema in one document) validating exactly like the separate files."""
 
 import json
+import tempfile
+from importlib import import_module
+from pathlib import Path
 
 import jsonschema
 import pytest
+from jsonschema_specifications import REGISTRY
+from node import run_node
+from pydantic import TypeAdapter, ValidationError
 from referencing import Registry, Resource
 from support import SCHEMA_DIR, wire_vectors
 
+import codegen
 import neetbox_protocol
 from neetbox_protocol import BUNDLE, PROTOCOL_VERSION, schema, schema_names
 
@@ -80,3 +87,140 @@ def test_schema_files_ship_inside_the_package():
     root = resources.files(neetbox_protocol) / "schemas"
     assert (root / "bundle.schema.json").is_file()
     assert (root / "payloads" / "scalar.schema.json").is_file()
+
+
+# ------------------------------------------------------------- what every validator reads the same
+
+# Keys the published schemas may carry besides JSON Schema 2020-12's own: documentation of the
+# protocol that any reader understands, in no language's terms. A generator's settings (the
+# Python runtime type of a value type, a default factory, ...) are codegen's configuration
+# (codegen.PYTHON_TYPES, emitters.DEFAULT_FACTORIES), never published.
+DOCUMENTATION_KEYS = {
+    "x-protocol-version",  # the protocol's version (protocol.schema.json and the bundle)
+    "x-channels",  # the websockets and the HTTP upload (protocol.schema.json)
+    "x-directions",  # who sends an event type on which channel, with an example frame
+    "x-endpoints",  # the HTTP read routes and their bodies (http.schema.json)
+    "x-enum-varnames", "x-enum-descriptions",  # the names and meanings of enum members
+    "x-same-as",  # a constant defined by another one of the same value
+}  # fmt: skip
+# keywords whose value is a subschema, a list of subschemas, or a map of names to subschemas
+ONE_SCHEMA = {"items", "contains", "additionalProperties", "propertyNames", "if", "then", "else", "not",
+              "unevaluatedItems", "unevaluatedProperties", "contentSchema"}  # fmt: skip
+SCHEMA_LIST = {"prefixItems", "allOf", "anyOf", "oneOf"}
+SCHEMA_MAP = {"properties", "patternProperties", "$defs", "dependentSchemas"}
+
+
+def keywords_2020_12() -> set[str]:
+    """Every keyword of the 2020-12 vocabularies, read from their metaschemas."""
+    metas = [REGISTRY.contents(uri) for uri in REGISTRY if uri.startswith("https://json-schema.org/draft/2020-12/meta/")]
+    return {k for meta in metas for k in meta.get("properties", {})} | {"$schema", "$id"}
+
+
+def subschemas(node, pointer=""):
+    """(JSON pointer, subschema) of a schema and of every schema inside it (not of data: const,
+    enum, examples, default and the x-* annotations hold JSON values, not schemas)."""
+    if not isinstance(node, dict):
+        return
+    yield pointer, node
+    for key, value in node.items():
+        if key in ONE_SCHEMA:
+            yield from subschemas(value, f"{pointer}/{key}")
+        elif key in SCHEMA_LIST:
+            for i, sub in enumerate(value):
+                yield from subschemas(sub, f"{pointer}/{key}/{i}")
+        elif key in SCHEMA_MAP:
+            for name, sub in value.items():
+                yield from subschemas(sub, f"{pointer}/{key}/{name}")
+
+
+def published_files() -> dict:
+    """Every JSON document of the published artifacts: the package's schemas (the bundle too),
+    the AsyncAPI and OpenAPI documents."""
+    generated = SCHEMA_DIR.parent / "generated"
+    files = {name: schema(name) for name in schema_names()}
+    files.update({p.name: json.loads(p.read_text()) for p in (generated / "asyncapi.json", generated / "openapi.json")})
+    return files
+
+
+def test_published_schemas_use_only_2020_12_keywords_and_documentation():
+    """So a stock validator reads all of them (ajv with no added keyword: tests/conformance/ajv_check.mjs)."""
+    allowed = keywords_2020_12() | DOCUMENTATION_KEYS
+    assert {"pattern", "not", "$dynamicRef", "unevaluatedProperties", "examples"} <= allowed
+    unknown = {f"{name}#{ptr}/{key}" for name in schema_names() for ptr, node in subschemas(schema(name)) for key in node if key not in allowed}
+    assert unknown == set()
+
+
+def test_no_generator_setting_is_published():
+    """No Python-only (or other codegen-only) annotation in any published document or in the npm
+    package: x-python-import naming neetbox_protocol._runtime, x-default-factory, ..."""
+    generated = SCHEMA_DIR.parent / "generated"
+    texts = {name: json.dumps(doc) for name, doc in published_files().items()}
+    texts.update({p.name: p.read_text() for p in (generated / "typescript").iterdir()})
+    for name, text in texts.items():
+        for needle in ("x-python", "x-default-factory", "_runtime", "x-ts-"):
+            assert needle not in text, (name, needle)
+
+
+def pattern_nodes() -> list[tuple[str, str, dict]]:
+    """(schema name, pointer, subschema) of every subschema with a `pattern` in the published
+    schemas (but a `not` one: its parent's verdict is compared)."""
+    return [(name, ptr, node) for name in schema_names() if name != BUNDLE
+            for ptr, node in subschemas(schema(name)) if "pattern" in node and not ptr.endswith("/not")]  # fmt: skip
+
+
+def probes(node: dict) -> list[str]:
+    """Strings around a pattern's examples: each example, and with a line break (LF, CRLF, CR,
+    U+2028) after, before and inside it, and the empty string."""
+    out = [""]
+    for example in node.get("examples", []):
+        for brk in ("\n", "\r\n", "\r", "\u2028"):
+            out += [example, example + brk, brk + example, example[:1] + brk + example[1:], example + brk + brk]
+    return list(dict.fromkeys(out))
+
+
+def ajv_verdicts(checks: list[dict]) -> list[bool]:
+    """A stock Ajv2020 (as tests/conformance/ajv_check.mjs sets it up) on [{schema, value}]."""
+    code = """
+import { readFileSync } from "node:fs";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+const ajv = new Ajv2020({ strict: true, strictSchema: false, strictTypes: false, unicodeRegExp: true });
+addFormats(ajv);
+const checks = JSON.parse(readFileSync(process.argv[1], "utf8"));
+process.stdout.write(JSON.stringify(checks.map((c) => ajv.validate(c.schema, c.value))));
+"""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "checks.json"
+        path.write_text(json.dumps(checks))
+        proc = run_node("--input-type=module", "-e", code, str(path))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_patterns_mean_the_same_to_python_re_ecma_262_and_rust_regex():
+    """Every value type with a pattern gives one verdict on its examples and on line-broken
+    variants of them, from the stock jsonschema validator (Python's ``re.search``), ajv
+    (ECMA-262, ``u`` flag) and the generated model of that type (pydantic-core's Rust ``regex``);
+    each example is valid, and none with a line break is."""
+    cases = []
+    for name, ptr, node in pattern_nodes():
+        assert node.get("examples"), f"{name}#{ptr}: give the pattern `examples` (the probes are built from them)"
+        module = import_module(f"neetbox_protocol.{codegen.python_module(name + '.schema.json')}")
+        model = TypeAdapter(getattr(module, node["title"]))  # a pattern without a model type fails here: give it a title
+
+        def rust(value, model=model):
+            try:
+                model.validate_python(value)
+                return True
+            except ValidationError:
+                return False
+
+        stock = jsonschema.Draft202012Validator(node, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        for value in probes(node):
+            cases.append({"where": f"{name}#{ptr}", "value": value, "schema": node, "python": stock.is_valid(value), "rust": rust(value),
+                          "expected": value in node.get("examples", []) or (False if any(c in value for c in "\n\r\u2028") else None)})  # fmt: skip
+    assert {c["where"] for c in cases} >= {"common#/$defs/Identifier", "common#/$defs/Timestamp"}
+    for case, ecma in zip(cases, ajv_verdicts([{"schema": c["schema"], "value": c["value"]} for c in cases])):
+        verdicts = {"python re": case["python"], "ECMA-262 (ajv)": ecma, "Rust regex (pydantic)": case["rust"]}
+        assert len(set(verdicts.values())) == 1, (case["where"], case["value"], verdicts)
+        assert case["expected"] in (None, ecma), (case["where"], case["value"], verdicts)

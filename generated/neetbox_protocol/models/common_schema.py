@@ -26,6 +26,7 @@ Identifier = TypeAliasType(
         Field(
             description="A project or run id. The server names files after it, so it is path-safe: 1 to 128 characters from A-Z a-z 0-9 `_` `.` `-`, starting with a letter, digit or `_` (UUIDs pass; `..`, slashes, backslashes, spaces and control characters do not).",
             examples=["5d0c8a3e-8a5e-4f1e-9a8c-2b7a4d1c9e11", "my-project_2"],
+            json_schema_extra={"not": {"pattern": "\\n"}},
             max_length=128,
             min_length=1,
             pattern="^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
@@ -42,6 +43,7 @@ Timestamp = TypeAliasType(
         Field(
             description="Local time formatted with DATETIME_FORMAT (`%Y-%m-%dT%H:%M:%S.%f`): always six fractional digits, no zone.",
             examples=["2026-11-24T06:04:04.123456"],
+            json_schema_extra={"not": {"pattern": "\\n"}},
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}$",
             title="Timestamp",
         ),
@@ -55,6 +57,8 @@ NumericString = TypeAliasType(
         StrictStr,
         Field(
             description="A number as a string, as neetbox 0.6.0's client wrote numpy scalars (`str(np.float32(0.25))` is `0.25`; `nan`, `inf`, `-inf` for non-finite ones).",
+            examples=["0.25", "-1e-05", "nan", "-inf"],
+            json_schema_extra={"not": {"pattern": "\\n"}},
             max_length=64,
             pattern="^[-+]?(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?|nan|inf)$",
             title="NumericString",
