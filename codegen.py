@@ -91,7 +91,6 @@ DATAMODEL_FLAGS = [
     "--use-schema-description",  # field descriptions stay Field(description=...): model_json_schema() and OpenAPI read them
     "--use-double-quotes", "--use-exact-imports",
     "--use-standard-collections", "--use-union-operator",
-    "--allow-population-by-field-name",
     # x-default-factory: Field(default_factory=...) (templates/datamodel); not: pydantic's JSON
     # schema (model_json_schema(), FastAPI's OpenAPI) keeps the published `not` beside a pattern
     "--field-extra-keys", "x-default-factory", "not",

@@ -61,12 +61,15 @@ if TYPE_CHECKING:  # the typed events (the events module imports this one at run
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "MAX_DEPTH",
+    "MAX_ERRORS",
+    "MAX_INT_DIGITS",
     "EnvelopeBase",
     "Int64",
     "Integer",
     "NonFiniteFloat",
     "NonFiniteToken",
     "Number",
+    "ProtocolArgumentError",
     "ProtocolError",
     "get_timestamp",
     "payload_type",
@@ -76,9 +79,19 @@ __all__ = [
 #: Pass ``max_bytes=`` to ``loads`` to change it per call.
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
-#: Deepest nesting of arrays/objects accepted in a message built from Python objects
-#: (JSON text is limited by the parser to the same order of magnitude).
-MAX_DEPTH = 128
+#: Deepest nesting of arrays/objects in a free-form value (the payload, an unknown key), counted
+#: from that value: the limit of pydantic's JSON parser (a deeper document is not JSON it reads),
+#: so every door takes what JSON text can carry and a message read from a dict can be written out
+#: and read back.
+MAX_DEPTH = 200
+
+#: Longest integer, in decimal digits: what pydantic's JSON parser and Python's ``int(str)``
+#: read (``sys.get_int_max_str_digits()``'s default).
+MAX_INT_DIGITS = 4300
+_INT_BOUND = 10**MAX_INT_DIGITS
+
+#: Most problems a ``ProtocolError`` lists; the rest are counted in one last entry.
+MAX_ERRORS = 100
 
 
 def get_timestamp(datetime: _datetime | None = None) -> str:
@@ -484,21 +497,35 @@ class ProtocolError(ValueError):
         return cls([{"path": path, "message": message, "type": type_}])
 
     @classmethod
-    def from_validation_error(cls, exc: ValidationError) -> ProtocolError:
-        """One entry per field path; alternatives of a union are joined with " or "."""
+    def from_validation_error(cls, exc: ValidationError, prefix: tuple[str, ...] = ()) -> ProtocolError:
+        """One entry per field path; alternatives of a union are joined with " or "; at most
+        ``MAX_ERRORS`` entries, then one that counts the errors left out. ``prefix``: where the
+        validated value sits in the message (``("payload",)`` for a payload model)."""
         raw: list[Any] = exc.errors(include_url=False)  # pydantic's ErrorDetails, rewritten below
+        kept = _closest_shape(raw)
         by_path: dict[str, list[dict[str, Any]]] = {}
-        for err in _closest_shape(raw):
+        left_out = 0
+        for n, found in enumerate(kept):
+            err: dict[str, Any] = {**found, "loc": (*prefix, *found["loc"])} if prefix else found
             if err["type"] == "union_tag_not_found":
                 err = {**err, "loc": ("eventType",), "msg": "Field required"}
             elif err["type"] == "union_tag_invalid":
                 err = {**err, "loc": ("eventType",), "msg": f"unknown event type {err['ctx']['tag']!r} (strict mode)"}
-            by_path.setdefault(_format_loc(err["loc"]), []).append(err)  # pyright: ignore[reportArgumentType]  # a loc tuple
-        errors: list[dict[str, str]] = []
-        for path, errs in by_path.items():
-            messages = list(dict.fromkeys(e["msg"] for e in errs))
-            errors.append({"path": path, "message": " or ".join(messages), "type": errs[0]["type"]})
+            path = _format_loc(err["loc"])
+            if path not in by_path and len(by_path) == MAX_ERRORS:  # enough: the rest are counted, not formatted
+                left_out = len(kept) - n
+                break
+            by_path.setdefault(path, []).append(err)
+        errors = [{"path": path, "message": " or ".join(dict.fromkeys(e["msg"] for e in errs)), "type": errs[0]["type"]}
+                  for path, errs in by_path.items()]  # fmt: skip
+        if left_out:
+            errors.append({"path": "", "message": f"and {left_out} more error(s)", "type": "too_many_errors"})
         return cls(errors)
+
+
+class ProtocolArgumentError(ProtocolError, TypeError):
+    """A call the original ``EventMsg`` refused with ``TypeError`` (a missing or repeated
+    argument, a ``max_bytes`` that is not an int): both a ``ProtocolError`` and a ``TypeError``."""
 
 
 def _closest_shape(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -553,6 +580,9 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
 
 _BRANCH_LABELS: set[str] = set()  # typed-dict / event class names, filled by payload_type / register
 _KNOWN_KEYS: set[str] = set()  # envelope field names and wire keys, filled by _register_events
+_WIRE_KEYS: set[str] = set()  # the envelope's wire keys: all wire input (JSON text, loads/merge of a dict) knows
+_FIELD_NAMES: dict[str, str] = {}  # wire key -> envelope field name (eventId -> event_id)
+_ABSENT = object()
 _WIRE_NAMES: dict[str, str] = {}  # envelope field name -> wire key (event_id -> eventId)
 
 
@@ -571,12 +601,31 @@ def _jsonable(value: Any, path: str, depth: int = 0) -> Any:
     JSON has no type for is written with ``str()`` (an exception becomes its message). A
     non-finite float becomes its strict-JSON token ("NaN", "Infinity", "-Infinity")."""
     t = type(value)
-    if t is str or t is int or t is bool or value is None:
+    if t is str:
+        return value if value.isascii() else _check_text(value, path)
+    if t is int:
+        return value if -_INT_BOUND < value < _INT_BOUND else _too_long(path)
+    if t is bool or value is None:
         return value
     if t is float:
         return value if value - value == 0.0 else _token(value)
     if depth >= MAX_DEPTH:
         raise ProtocolError.at(path, f"nested deeper than {MAX_DEPTH} levels", "too_deep")
+    try:
+        return _jsonable_object(value, path, depth)
+    except ProtocolError:
+        raise
+    except RecursionError:
+        raise ProtocolError.at(path, f"nested deeper than {MAX_DEPTH} levels", "too_deep") from None
+    except Exception as exc:  # the caller's own object failed (its __str__, tolist, ...)
+        raise ProtocolError.at(path, f"{type(value).__name__} could not be made JSON data: {type(exc).__name__}: {exc}", "conversion_error") from exc
+
+
+def _too_long(path: str) -> Any:
+    raise ProtocolError.at(path, f"integer has more than {MAX_INT_DIGITS} digits", "int_too_long")
+
+
+def _jsonable_object(value: Any, path: str, depth: int) -> Any:
     if isinstance(value, Mapping):
         out = {}
         for k, v in value.items():
@@ -588,14 +637,17 @@ def _jsonable(value: Any, path: str, depth: int = 0) -> Any:
     if isinstance(value, enum.Enum):
         return _jsonable(value.value, path, depth + 1)
     if isinstance(value, (str, bool)):
-        return str.__str__(value) if isinstance(value, str) else bool(value)
+        return _jsonable(str.__str__(value), path) if isinstance(value, str) else bool(value)
     if isinstance(value, numbers.Integral):
-        return int(value)
+        return _jsonable(int(value), path)
     if isinstance(value, numbers.Real):
         try:  # np.float32(0.1) -> 0.1 (its shortest repr), not 0.10000000149011612
             number = float(str(value))
         except ValueError:
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # Fraction(10**400, 3)
+                raise ProtocolError.at(path, f"{type(value).__name__} is beyond the range of a double", "number_too_large") from None
         return number if number - number == 0.0 else _token(number)
     if isinstance(value, BaseModel):
         return pydantic_core.from_json(value.model_dump_json(by_alias=True))
@@ -604,16 +656,16 @@ def _jsonable(value: Any, path: str, depth: int = 0) -> Any:
         return _jsonable(tolist(), path, depth + 1)
     if isinstance(value, (set, frozenset)):
         return [_jsonable(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
-    return str(value)
+    return _jsonable(str(value), path)
 
 
 def _json_key(key: Any, path: str) -> str:
     """Object keys as json.dumps writes them (numpy scalars too, which json.dumps refuses)."""
     if isinstance(key, str):
-        return str.__str__(key)
+        return _jsonable(str.__str__(key), path)  # type: ignore[no-any-return]  # a str
     text = _scalar_text(key)
     if text is None:
-        raise ProtocolError.at(path, f"object key {key!r} is not a string (keys are strings; a number, bool or None is written as its JSON text)", "key_type")
+        raise ProtocolError.at(path, f"object key of type {type(key).__name__} is not a string (keys are strings; a number, bool or None is written as its JSON text)", "key_type")
     return text
 
 
@@ -635,7 +687,7 @@ def _scalar_text(value: Any) -> str | None:
     if type(plain) is bool:
         return "true" if plain else "false"
     if isinstance(plain, int):
-        return str(int(plain))
+        return str(int(plain)) if -_INT_BOUND < plain < _INT_BOUND else None
     if isinstance(plain, float):
         return float.__repr__(plain) if plain - plain == 0.0 else _token(plain)
     if isinstance(plain, str) and plain in _TOKENS:
@@ -654,10 +706,25 @@ def _strict_json_floats(value: Any) -> Any:
             if type(v) is float or type(v) is dict or type(v) is list:
                 value[k] = _strict_json_floats(v)
     elif type(value) is list:
-        for i, v in enumerate(value):
-            if type(v) is float or type(v) is dict or type(v) is list:
-                value[i] = _strict_json_floats(v)
+        kinds = set(map(type, value))  # a long array of one kind is the common case: checked in C
+        if float in kinds or dict in kinds or list in kinds:
+            if kinds <= _NUMBER_KINDS and _finite_sum(value):
+                return value  # numbers whose sum is finite: none is NaN or infinite
+            for i, v in enumerate(value):
+                if type(v) is float or type(v) is dict or type(v) is list:
+                    value[i] = _strict_json_floats(v)
     return value
+
+
+_NUMBER_KINDS = frozenset({int, float, bool})
+
+
+def _finite_sum(numbers: list[Any]) -> bool:
+    try:
+        total = sum(numbers)
+    except OverflowError:  # an int beyond a double's range
+        return False
+    return bool(total - total == 0.0)
 
 
 def _bare_tokens(msg: EnvelopeBase) -> EnvelopeBase:
@@ -864,7 +931,9 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
+        # wire input (JSON text, a dict given to loads or merge, pydantic's own doors) knows the
+        # wire names only; the constructor's keywords may also be Python names (by_name=True there)
+        validate_by_name=False,
         validate_by_alias=True,
         serialize_by_alias=True,
         validate_assignment=True,
@@ -913,33 +982,49 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if len(args) > len(_ORIGINAL_ORDER):
-            raise TypeError(f"EventMsg takes at most {len(_ORIGINAL_ORDER)} positional arguments")
+            raise ProtocolArgumentError.at("", f"EventMsg takes at most {len(_ORIGINAL_ORDER)} positional arguments", "arguments")
         for name, value in zip(_ORIGINAL_ORDER, args):
             if name in kwargs:
-                raise TypeError(f"EventMsg got multiple values for argument '{name}'")
+                raise ProtocolArgumentError.at(name, f"EventMsg got multiple values for argument '{name}'", "arguments")
             kwargs[name] = value
         fields = type(self).model_fields
+        for name, wire in _WIRE_NAMES.items():  # a keyword by its Python name and by its wire name
+            if name in kwargs and wire in kwargs:
+                raise ProtocolArgumentError.at(wire, f"EventMsg got '{name}' and '{wire}', the same field twice", "arguments")
         missing = [n for n in _ORIGINAL_ORDER[:3] if n not in kwargs and fields[n].alias not in kwargs]
         if missing:
-            raise TypeError(f"EventMsg missing required argument(s): {', '.join(map(repr, missing))}")
-        data = _prepare_python(kwargs)
-        try:  # BaseModel.__init__, with the Python doors' context
-            type(self).__pydantic_validator__.validate_python(data, self_instance=self, context=PYTHON_VALUES)
+            raise ProtocolArgumentError.at(missing[0], f"EventMsg missing required argument(s): {', '.join(map(repr, missing))}", "arguments")
+        data = _prepare_python(kwargs, _KNOWN_KEYS)
+        try:  # BaseModel.__init__, with the Python doors' context; keywords by Python or wire name
+            type(self).__pydantic_validator__.validate_python(data, self_instance=self, context=PYTHON_VALUES, by_name=True)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
+        _check_size(self)
 
     # validation (loads) must not go through this __init__: pydantic calls a model's own
     # __init__ from its validator unless the method carries this marker
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # a marker pydantic reads
 
     def __setattr__(self, name: str, value: Any) -> None:
-        value = _python_value(name, value, type(self).model_fields)
         if name.startswith("_"):  # pydantic's own private attributes
             return super().__setattr__(name, value)
+        name = _FIELD_NAMES.get(name, name)  # ``m.projectId = ...`` sets the field ``project_id``
+        value = _python_value(name, value, type(self).model_fields)
+        extra = self.__pydantic_extra__
+        held: dict[str, Any] = self.__dict__ if name in type(self).model_fields else extra if extra is not None else {}  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
+        before = held.get(name, _ABSENT)
         try:  # what BaseModel.__setattr__ does with validate_assignment, with the Python doors' context
             self.__pydantic_validator__.validate_assignment(self, name, value, context=PYTHON_VALUES)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
+        try:
+            _check_size(self)
+        except ProtocolError:  # the message stays as it was
+            if before is _ABSENT:
+                held.pop(name, None)
+            else:
+                held[name] = before
+            raise
 
     # -- the original API ----------------------------------------------------------------------
 
@@ -956,6 +1041,14 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         return self._to_json().decode()
 
     def _to_json(self) -> bytes:
+        try:
+            return self._write_json()
+        except (pydantic_core.PydanticSerializationError, ValueError, UnicodeError, OverflowError, RecursionError) as exc:
+            # only a payload changed in place (``m.payload["x"] = object()``) can hold such a value:
+            # every door makes what it is given JSON data
+            raise _unwritable(self, exc) from exc
+
+    def _write_json(self) -> bytes:
         # A validated message holds plain JSON data (the payload, kept as dicts and lists) plus
         # an IdentityType, a str whose text is its value. ``_WIRE`` writes the fields from
         # ``__dict__`` (in field order, which is the wire order) under their wire names, and the
@@ -992,20 +1085,22 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         t = type(src)
         if t is str or t is bytes:  # the common case first, in as few steps as possible
             fast = cls._loads_json  # EventMsg: the typed events' union; a typed class: None
-            if fast is not None and len(src) <= max_bytes:
+            if fast is not None and type(max_bytes) is int and len(src) <= max_bytes:
                 try:
                     msg: EnvelopeBase = fast(src)
-                except ValidationError:
-                    # not a typed event: a server's reply, an event type this version does not
-                    # know, or bad input; ``Message`` (``KnownMessage`` when strict) says which
-                    return _bare_tokens(cls._dispatch(src, True, strict))
-                if msg.__dict__["identity_type"] is not None and type(msg) is not cls._reply_class and _is_reply(msg):
+                except ValidationError as exc:
+                    return _bare_tokens(cls._settle(exc, src, True, strict))
+                if msg.__dict__["identity_type"] is not None and _is_reply(msg):
                     return _bare_tokens(cls._dispatch(src, True, strict))  # a typed event's shape, and a reply
                 # a typed payload holds the strict-JSON form already (``PlainNumber``, ``PlainAny``);
                 # unknown keys are free-form
                 if msg.__pydantic_extra__:
                     _strict_json_floats(msg.__pydantic_extra__)
+                if len(src) > DEFAULT_MAX_BYTES >> 2:  # big: may be longer written out (1e5 -> 100000.0)
+                    _check_size(msg, max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
                 return msg
+        if type(max_bytes) is not int:
+            raise ProtocolArgumentError.at("", f"max_bytes must be an int, not {type(max_bytes).__name__}", "arguments")
         if t is str or t is bytes or isinstance(src, (str, bytes, bytearray, memoryview)):
             if len(src) > max_bytes:
                 raise ProtocolError.at("", f"message is {len(src)} bytes, over the limit of {max_bytes}", "too_large")
@@ -1015,11 +1110,15 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         elif isinstance(src, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers pass anything
             if not isinstance(src.get("eventType", ""), str):
                 raise ProtocolError.at("eventType", "Input should be a valid string", "string_type")
-            src = _prepare_python(src)  # Python values made JSON data (non-finite floats: tokens)
+            src = _prepare_python(src, _WIRE_KEYS)  # Python values made JSON data (non-finite floats: tokens)
             json_input = False
         else:
             raise ProtocolError.at("", f"message must be JSON text, bytes or a dict, not {type(src).__name__}", "message_type")
         msg = cls._validate(src, json_input, strict)
+        if not json_input:
+            _check_size(msg)
+        elif len(src) > DEFAULT_MAX_BYTES >> 2:  # big JSON text may be longer written out (1e5 -> 100000.0)
+            _check_size(_bare_tokens(msg), max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
         return _bare_tokens(msg) if json_input else msg
 
     @classmethod
@@ -1034,11 +1133,35 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         validator = known.validator  # the typed events, tagged by eventType: the common case, fast
         try:
             msg: EnvelopeBase = validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
-        except ValidationError:
-            return cls._dispatch(src, json_input, strict)
+        except ValidationError as exc:
+            return cls._settle(exc, src, json_input, strict)
         if msg.__dict__["identity_type"] is not None and _is_reply(msg):
             return cls._dispatch(src, json_input, strict)
         return msg
+
+    @classmethod
+    def _settle(cls, exc: ValidationError, src: Any, json_input: bool, strict: bool) -> EnvelopeBase:
+        """The typed events' union refused ``src``: an event type this version does not know (the
+        open envelope), a server's reply (``Message``), or bad input (``exc`` says where). What
+        ``Message`` (``KnownMessage`` when strict) decides, validating ``src`` at most once more."""
+        errors = exc.errors(include_url=False)
+        if len(errors) == 1 and errors[0]["type"] == "union_tag_invalid":  # an unknown event type
+            if strict:
+                raise ProtocolError.from_validation_error(exc) from None
+            validator = cls.__pydantic_validator__
+            try:
+                return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
+            except ValidationError as err:
+                raise ProtocolError.from_validation_error(err) from None
+        if all(e["loc"] and e["loc"][0] in _EVENT_CLASSES for e in errors):  # a known event type's
+            rule = _Registry.reply_rule
+            try:
+                data = pydantic_core.from_json(src) if json_input else src
+            except ValueError:
+                data = None
+            if rule is None or not isinstance(data, Mapping) or not rule.applies(data.get("eventType"), data.get("identityType"), data.get("payload")):
+                raise ProtocolError.from_validation_error(exc) from None  # not a reply: the typed event's errors
+        return cls._dispatch(src, json_input, strict)
 
     @classmethod
     def _dispatch(cls, src: Any, json_input: bool, strict: bool) -> EnvelopeBase:
@@ -1067,7 +1190,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         model = type(self)._payload_model
         if model is None:
             return self.payload
-        return _adapter(model).validate_python(self.payload)
+        try:
+            return _adapter(model).validate_python(self.payload)
+        except ValidationError as exc:  # a payload changed in place since the message was validated
+            raise ProtocolError.from_validation_error(exc, ("payload",)) from None
 
     @classmethod
     def _register_events(
@@ -1088,6 +1214,8 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         _BRANCH_LABELS.update((*classes, REPLY_TAG, UNKNOWN_EVENT_TAG))
         _WIRE_NAMES.update({name: wire for name, (wire, _) in fields.items() if wire != name})
         _KNOWN_KEYS.update(fields, (wire for wire, _ in fields.values()))
+        _WIRE_KEYS.update(wire for wire, _ in fields.values())
+        _FIELD_NAMES.update({wire: name for name, (wire, _) in fields.items() if wire != name})
         union = Union[tuple(classes.values())]  # type: ignore[valid-type]  # a type built at run time
         # built here, at import, like every model's validator (no ``defer_build``): the first message
         # of each type must cost what later ones do, or neetbox's client widens its startup race
@@ -1134,13 +1262,14 @@ def _is_reply(msg: EnvelopeBase) -> bool:
     return rule is not None and rule.applies(d["event_type"], d["identity_type"], d["payload"])
 
 
-def _prepare_python(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Python input: payload and unknown keys made JSON data (see ``_jsonable``)."""
+def _prepare_python(data: Mapping[str, Any], known: Container[str]) -> dict[str, Any]:
+    """Python input: payload and unknown keys made JSON data (see ``_jsonable``). ``known``: the
+    envelope's keys this door takes (wire keys for a message given as a dict, wire keys and
+    Python names for the constructor's keywords); any other key is an unknown key."""
     out = {}
-    known = _KNOWN_KEYS
     for key, value in data.items():
         if not isinstance(key, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers pass anything
-            raise ProtocolError.at("", f"message key {key!r} is not a string", "key_type")
+            raise ProtocolError.at("", f"message key of type {type(key).__name__} is not a string", "key_type")
         out[key] = _python_value(key, value, known)
     return out
 
@@ -1151,8 +1280,76 @@ def _python_value(key: str, value: Any, known: Container[str]) -> Any:
     if key == "payload" or key not in known:
         return _jsonable(value, key)
     if key in _PYTHON_TEXT_KEYS:
-        return _python_text(value)
+        value = _python_text(value)
+    if type(value) is str and not value.isascii():
+        _check_text(value, _WIRE_NAMES.get(key, key))
     return value
+
+
+def _check_text(text: str, path: str) -> str:
+    """``text``, which JSON can carry: no lone surrogate (``"\\ud800"``), which UTF-8 cannot
+    encode and pydantic's JSON parser refuses as an escape."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ProtocolError.at(path, f"string holds a lone surrogate ({text[exc.start]!r} at index {exc.start}), which JSON text cannot carry", "string_unicode") from None
+    return text
+
+
+def _check_size(msg: EnvelopeBase, limit: int = DEFAULT_MAX_BYTES, bound: bool = True) -> None:
+    """A message from a Python door (or from JSON text near ``limit``: ``bound=False``) is at
+    most ``limit`` bytes written out, as ``loads`` requires of JSON text. A cheap upper bound
+    first; the message is written out only when that bound is over the limit."""
+    d = msg.__dict__
+    if bound:
+        most = 1024 + _size_bound(d["payload"], limit) + _size_bound(d["series"], limit)
+        if msg.__pydantic_extra__:
+            most += _size_bound(msg.__pydantic_extra__, limit)
+        if most <= limit:
+            return
+    size = len(msg._to_json())  # pyright: ignore[reportPrivateUsage]  # the runtime's own class
+    if size > limit:
+        raise ProtocolError.at("", f"message is {size} bytes as JSON, over the limit of {limit}", "too_large")
+
+
+def _size_bound(value: Any, limit: int) -> int:
+    """An upper bound of the bytes ``value`` (JSON data) takes written out, or a number over
+    ``limit`` as soon as it passes it (a character is at most 6 bytes: ``\\u001f``)."""
+    total = 0
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is str:
+            total += 6 * len(v) + 2
+        elif t is dict:
+            total += 2 + 2 * len(v) + sum(6 * len(k) + 2 for k in v)
+            stack.extend(v.values())
+        elif t is list:
+            total += 2 + len(v)
+            stack.extend(v)
+        elif t is int:
+            total += v.bit_length() // 3 + 2
+        else:  # float, bool, None
+            total += 24
+        if total > limit:
+            break
+    return total
+
+
+def _unwritable(msg: EnvelopeBase, exc: BaseException) -> ProtocolError:
+    """The error for a message that cannot be written as JSON, naming the first value that is not
+    JSON data (a payload changed in place after validation)."""
+    values = {"payload": msg.__dict__["payload"], **(msg.__pydantic_extra__ or {})}
+    for key, value in values.items():
+        try:
+            if _jsonable(value, key) == value:
+                continue
+            problem = "is not JSON data (a value changed in place after validation?)"
+        except ProtocolError as err:
+            return err
+        return ProtocolError.at(key, problem, "unserializable")
+    return ProtocolError.at("", f"message cannot be written as JSON: {exc}", "unserializable")
 
 
 #: Envelope keys that neetbox's client API fills from a user's value (``add_scalar(name, ...)``,

@@ -72,7 +72,6 @@ class ResultReply(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     result: Annotated[
@@ -91,7 +90,6 @@ class ErrorReply(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     error: Annotated[

@@ -21,7 +21,6 @@ class EventMsg(EnvelopeBase):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     project_id: Annotated[

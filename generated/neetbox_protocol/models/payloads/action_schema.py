@@ -13,7 +13,6 @@ class ActionRequest(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     name: Annotated[StrictStr, Field(description="Name of the registered action.")]
@@ -30,7 +29,6 @@ class ActionResult(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     name: Annotated[StrictStr, Field(description="Name of the action.")]
@@ -42,7 +40,6 @@ class ActionError(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     name: Annotated[StrictStr, Field(description="Name of the action.")]

@@ -16,7 +16,6 @@ class FieldError(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     path: Annotated[
@@ -37,7 +36,6 @@ class ErrorReport(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     error: Annotated[

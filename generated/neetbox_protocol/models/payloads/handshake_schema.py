@@ -16,7 +16,6 @@ class HandshakeResult(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     result: Annotated[Integer, Field(description="200 when the peer joined.")]
@@ -30,7 +29,6 @@ class HandshakeError(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     error: Annotated[

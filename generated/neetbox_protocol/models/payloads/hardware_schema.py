@@ -17,7 +17,6 @@ class Cpu(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     id: Annotated[Integer, Field(description="CPU index.")]
@@ -32,7 +31,6 @@ class CpuStat(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     ctx_switches: Annotated[
@@ -53,7 +51,6 @@ class Ram(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     total: Annotated[Number, Field(description="Total memory in MB.")]
@@ -67,7 +64,6 @@ class Gpu(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     id: Annotated[Integer, Field(description="GPU index.")]
@@ -101,7 +97,6 @@ class HardwareSample(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     cpus: Annotated[list[Cpu], Field(description="One entry per logical CPU.")]

@@ -10,6 +10,5 @@ class HyperparametersPayload(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )

@@ -13,7 +13,6 @@ class LogLine(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     whom: Annotated[

@@ -17,7 +17,6 @@ class ProgressStep(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     name: Annotated[StrictStr, Field(description="Name of the loop.")]

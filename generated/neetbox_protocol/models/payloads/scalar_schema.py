@@ -18,7 +18,6 @@ class ScalarPoint(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     x: Annotated[

@@ -13,7 +13,6 @@ class PlatformInfo(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     username: Annotated[StrictStr, Field(description="Login name.")]
@@ -32,7 +31,6 @@ class WorkspaceConfig(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     name: Annotated[StrictStr, Field(description="Project name.")]
@@ -58,7 +56,6 @@ class ActionSpec(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        validate_by_name=True,
         ser_json_inf_nan="strings",
     )
     description: Annotated[
