@@ -11,13 +11,21 @@ from pathlib import Path
 
 import jsonschema
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from referencing import Registry
+
+import schema_model
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SCHEMA_DIR = ROOT / "schema"
+SCHEMA_DIR = schema_model.SCHEMA_DIR
 SHARED = ROOT.parent / "shared"
+
+
+@lru_cache(maxsize=1)
+def schemas() -> dict[str, dict]:
+    """schema/ as schema_model reads it (every fact the tests derive comes from here). Treat it as
+    read-only: it is shared."""
+    return schema_model.load()
 
 
 def wire_vectors() -> list[dict]:
@@ -62,21 +70,14 @@ ECMAValidator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _
 
 @lru_cache(maxsize=1)
 def registry() -> Registry:
-    resources = []
-    for path in sorted(SCHEMA_DIR.rglob("*.json")):
-        if "baselines" in path.relative_to(SCHEMA_DIR).parts:
-            continue
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        # without "$schema", a referenced file is checked by the referring validator's class
-        # (ECMAValidator) instead of the stock class its dialect names
-        schema.pop("$schema")
-        resources.append((schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012)))
-    return Registry().with_resources(resources)
+    # without "$schema", a referenced file is checked by the referring validator's class
+    # (ECMAValidator) instead of the stock class its dialect names
+    return schema_model.registry({rel: {k: v for k, v in s.items() if k != "$schema"} for rel, s in schemas().items()})
 
 
 @lru_cache(maxsize=None)
 def schema_validator(ref: str = "message.schema.json") -> Draft202012Validator:
-    base = json.loads((SCHEMA_DIR / "message.schema.json").read_text())["$id"].rsplit("/", 1)[0]
+    base = schema_model.base_uri(schemas(), schema_model.MESSAGE_FILE).rsplit("/", 1)[0]
     return ECMAValidator({"$ref": f"{base}/{ref}"}, registry=registry())
 
 

@@ -125,7 +125,8 @@ def test_adding_an_event_type_as_the_readme_says(tmp_path):
 
     out = tmp_path / "gen"
     codegen.generate(out, schema_dir=schema_dir, docs_dir=tmp_path / "docs")
-    probe = (
+    probe = (  # the fresh package: generated/neetbox_protocol as codegen wrote it under out, plus runtime/
+        f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT)!r}); import codegen; codegen.load_package(Path({str(out)!r}))\n"
         "import json, neetbox_protocol as n\n"
         f"m = n.EventMsg.loads({json.dumps(json.dumps(example))})\n"
         "print(type(m).__name__, n.EVENT_TYPE_NAME_METRIC, m.typed_payload.value, n.PROTOCOL_VERSION)\n"
@@ -133,7 +134,7 @@ def test_adding_an_event_type_as_the_readme_says(tmp_path):
         "except n.ProtocolError as e:\n    print(e.errors[0]['path'])\n"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path,
-                          env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"})  # fmt: skip
+                          env={"PATH": "/usr/bin:/bin"})  # fmt: skip
     assert proc.stdout.split() == ["MetricEvent", "metric", "0.1", bumped, "payload.value"], proc.stderr
     assert "`metric`" in (tmp_path / "docs" / "protocol.md").read_text()
     assert "export interface MetricMessage extends EnvelopeFields" in (out / codegen.TS_FILE).read_text()
