@@ -118,7 +118,11 @@ def released(repo: Copy) -> str:
 
 # ------------------------------------------------------------------------ adding an event type
 
-EXAMPLE = {"projectId": "p1", "runId": "r1", "eventType": "metric", "eventId": -1, "identityType": "cli", "series": "lr",
+# the README's example, `metric`; should the protocol have a `metric` event type by then, the
+# same recipe with the first free name (metric2, ...)
+NAME = next(n for n in ("metric", *(f"metric{i}" for i in range(2, 99))) if n not in schema_model.event_types(schema_model.load()))
+CLASS = NAME.capitalize()  # Metric: the payload shape; MetricEvent, MetricMessage: its message types
+EXAMPLE = {"projectId": "p1", "runId": "r1", "eventType": NAME, "eventId": -1, "identityType": "cli", "series": "lr",
            "payload": {"value": 0.1}, "timestamp": "2026-11-24T06:00:00.000000", "historyLen": -1, "id": None}  # fmt: skip
 
 
@@ -126,29 +130,29 @@ def add_metric_event(repo: Copy) -> str:
     """README "Adding an event type", steps 1 to 4, as written there."""
     # 1. event-type.schema.json: a branch; the title becomes the constant, the description its docstring
     repo.edit("event-type.schema.json", lambda d: d["anyOf"].append(
-        {"const": "metric", "title": "EVENT_TYPE_NAME_METRIC", "description": "A named metric value."}))  # fmt: skip
+        {"const": NAME, "title": f"EVENT_TYPE_NAME_{NAME.upper()}", "description": "A named metric value."}))  # fmt: skip
     # 2. payloads/metric.schema.json: $schema, $id, title, description, anyOf: [{"$ref": "#/$defs/Metric"}]
     base = repo.schema("protocol.schema.json")["$id"].rsplit("/", 1)[0]
-    repo.edit("payloads/metric.schema.json", lambda d: d.update({
-        "$schema": schema_model.DIALECT, "$id": f"{base}/payloads/metric.schema.json",
-        "title": "MetricPayload", "description": "A metric value.",
-        "anyOf": [{"$ref": "#/$defs/Metric"}],
-        "$defs": {"Metric": {"title": "Metric", "description": "One value of the metric named by the envelope's series.",
-                             "type": "object", "required": ["value"],
-                             "properties": {"value": {"$ref": "../common.schema.json#/$defs/Number", "description": "The value."}}}},
+    repo.edit(f"payloads/{NAME}.schema.json", lambda d: d.update({
+        "$schema": schema_model.DIALECT, "$id": f"{base}/payloads/{NAME}.schema.json",
+        "title": f"{CLASS}Payload", "description": "A metric value.",
+        "anyOf": [{"$ref": f"#/$defs/{CLASS}"}],
+        "$defs": {CLASS: {"title": CLASS, "description": "One value of the metric named by the envelope's series.",
+                          "type": "object", "required": ["value"],
+                          "properties": {"value": {"$ref": "../common.schema.json#/$defs/Number", "description": "The value."}}}},
     }))  # fmt: skip
 
     # 3. message.schema.json: a $defs/MetricEvent branch (title, description, eventType const, payload
     #    $ref, required, x-directions with an example frame), and its $ref in KnownMessage.oneOf
     def branch(d):
-        d["$defs"]["MetricEvent"] = {
-            "title": "MetricEvent", "description": "A `metric` event.",
+        d["$defs"][f"{CLASS}Event"] = {
+            "title": f"{CLASS}Event", "description": f"A `{NAME}` event.",
             "x-directions": [{"channel": "project", "from": "cli", "to": "server", "description": "A metric value; the server stores it.",
                               "example": EXAMPLE}],
-            "properties": {"eventType": {"const": "metric"}, "payload": {"$ref": "payloads/metric.schema.json"}},
+            "properties": {"eventType": {"const": NAME}, "payload": {"$ref": f"payloads/{NAME}.schema.json"}},
             "required": ["eventType", "payload"],
         }  # fmt: skip
-        d["$defs"]["KnownMessage"]["oneOf"].append({"$ref": "#/$defs/MetricEvent"})
+        d["$defs"]["KnownMessage"]["oneOf"].append({"$ref": f"#/$defs/{CLASS}Event"})
 
     repo.edit("message.schema.json", branch)
     # 4. a minor bump (a new event type is a compatible addition)
@@ -162,7 +166,7 @@ def test_adding_an_event_type_as_the_readme_says(repo):
     version = add_metric_event(repo)
     compat_out = repo.generate_and_check()  # 5. make generate, then make test (make check, then the suites)
     assert "warning:" not in compat_out and "0 breaking" in compat_out, compat_out
-    assert "message.schema.json#/$defs/MetricEvent DEFINITION_ADDED" in compat_out
+    assert f"message.schema.json#/$defs/{CLASS}Event DEFINITION_ADDED" in compat_out
     repo.suites(*EVERY_SUITE)
 
     # what the README says the recipe gives: the constant, a typed event, its TypeScript type, its
@@ -170,15 +174,15 @@ def test_adding_an_event_type_as_the_readme_says(repo):
     probe = (
         "import json, neetbox_protocol as n\n"
         f"m = n.EventMsg.loads({json.dumps(json.dumps(EXAMPLE))})\n"
-        "print(type(m).__name__, n.EVENT_TYPE_NAME_METRIC, m.typed_payload.value, n.PROTOCOL_VERSION)\n"
-        "try:\n    n.EventMsg.loads({'eventType': 'metric', 'payload': {'value': 'x'}})\n"
+        f"print(type(m).__name__, n.EVENT_TYPE_NAME_{NAME.upper()}, m.typed_payload.value, n.PROTOCOL_VERSION)\n"
+        f"try:\n    n.EventMsg.loads({{'eventType': {NAME!r}, 'payload': {{'value': 'x'}}}})\n"
         "except n.ProtocolError as e:\n    print(e.errors[0]['path'])\n"
     )
     printed = repo.ok("-c", probe, env={"PYTHONPATH": str(repo.package())}).split()
-    assert printed == ["MetricEvent", "metric", "0.1", version, "payload.value"]
-    assert "export interface MetricMessage extends EnvelopeFields" in (repo.root / "generated" / "typescript" / "index.d.ts").read_text()
-    assert "receiveMetricFromCli" in json.loads((repo.root / "generated" / "asyncapi.json").read_text())["operations"]
-    assert "`metric`" in (repo.root / "docs" / "protocol.md").read_text()
+    assert printed == [f"{CLASS}Event", NAME, "0.1", version, "payload.value"]
+    assert f"export interface {CLASS}Message extends EnvelopeFields" in (repo.root / "generated" / "typescript" / "index.d.ts").read_text()
+    assert f"receive{CLASS}FromCli" in json.loads((repo.root / "generated" / "asyncapi.json").read_text())["operations"]
+    assert f"`{NAME}`" in (repo.root / "docs" / "protocol.md").read_text()
 
 
 # ------------------------------------------------------------------------ evolving the protocol
