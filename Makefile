@@ -1,18 +1,24 @@
 # neetbox-protocol: schema/ -> codegen.py -> generated/ + docs/protocol.md -> tests/
 # `make generate` and `make test` each create the virtualenv and install the Node tools
 # (`npm ci`, Node 20 or later) when they are missing or out of date.
+# The package neetbox_protocol is generated/neetbox_protocol/ (codegen's) plus runtime/ (hand-written),
+# joined by setup.py; the virtualenv has it as an editable install in setuptools' strict mode (a
+# tree of links under build/), which `make generate` and `make test` refresh, since codegen may add
+# or remove files. `make candidate` installs the built wheel into build/candidate/ for the drop-in tools.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
+EDITABLE := --config-settings editable_mode=strict
+CANDIDATE_DIR := build/candidate
 
-.PHONY: generate check test bench matrix dist compat baseline dropin accidental-values clean
+.PHONY: generate check test bench matrix dist compat baseline candidate dropin accidental-values clean install-links
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' $(EDITABLE)
 	touch $(STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
@@ -21,17 +27,21 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 $(BENCH_STAMP): pyproject.toml $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]' $(EDITABLE)
 	touch $(BENCH_STAMP)
+
+install-links: $(STAMP)  ## the editable install's links: one per file of the package as it is now
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . $(EDITABLE)
 
 generate: $(STAMP) $(NODE_STAMP)  ## regenerate generated/ and docs/protocol.md from schema/
 	$(PY) codegen.py
+	$(MAKE) --no-print-directory install-links
 
 check: $(STAMP) $(NODE_STAMP)  ## fail when generated/ is stale, a schema is invalid, or a change breaks old peers
 	$(PY) codegen.py --check
 	$(PY) compat.py check
 
-test: check  ## drift check, then the test suite (Python, tsc, ajv, AsyncAPI parser)
+test: check install-links  ## drift check, then the test suite (Python, tsc, ajv, AsyncAPI parser)
 	$(PY) -m pytest -n 2
 
 dist: $(STAMP)  ## build the wheel and the sdist into dist/
@@ -50,16 +60,20 @@ compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol
 baseline: $(STAMP)  ## record schema/ as schema/baselines/<x-protocol-version>/ (--force to overwrite)
 	$(PY) compat.py record
 
-dropin: $(STAMP)  ## the real neetbox 0.6.0 with neetbox._protocol swapped for generated/, then its startup race probe
-	../shared/tools/dropin/setup.sh
-	CANDIDATE=generated DROPIN_QUIRKS=info ../shared/tools/dropin/run.sh
-	CANDIDATE=generated ../shared/tools/dropin/startup_probe.sh
+candidate: $(STAMP)  ## build/candidate/: the package as the wheel installs it (for the drop-in tools' CANDIDATE)
+	rm -rf $(CANDIDATE_DIR)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-compile --target $(CANDIDATE_DIR) .
 
-accidental-values:  ## docs/accidental-values.md: what neetbox 0.6.0's client sends for accidental values, original vs generated/
+dropin: candidate  ## the real neetbox 0.6.0 with neetbox._protocol swapped for the built package, then its startup race probe
+	../shared/tools/dropin/setup.sh
+	CANDIDATE=$(CANDIDATE_DIR) DROPIN_QUIRKS=info ../shared/tools/dropin/run.sh
+	CANDIDATE=$(CANDIDATE_DIR) ../shared/tools/dropin/startup_probe.sh
+
+accidental-values: candidate  ## docs/accidental-values.md: what neetbox 0.6.0's client sends for accidental values, original vs the built package
 	../shared/tools/dropin/setup.sh
 	{ printf '%s\n\n' '# What neetbox 0.6.0 sends for the values an ML user passes by accident' \
-	  'Made by `make accidental-values` (`tools/accidental_values.py --table`): the real neetbox 0.6.0 client API called in-process with the original `neetbox._protocol` and with `neetbox_protocol` from `generated/`, the websocket replaced by a recorder. "stuck" = the original'"'"'s `dumps()` raised inside neetbox'"'"'s send loop, which swallows the error and keeps the message at the head of its queue (every later send of that process is lost). torch and matplotlib are not installed in the harness, so torch values and `add_figure` are not exercised.'; \
-	  $(HOME)/.cache/dropin-venv/bin/python tools/accidental_values.py --table --candidate generated | sed -e 's|protocol_file=[^,]*/|protocol_file=.../|'; } > docs/accidental-values.md
+	  'Made by `make accidental-values` (`tools/accidental_values.py --table`): the real neetbox 0.6.0 client API called in-process with the original `neetbox._protocol` and with `neetbox_protocol` built from this checkout (`make candidate`), the websocket replaced by a recorder. "stuck" = the original'"'"'s `dumps()` raised inside neetbox'"'"'s send loop, which swallows the error and keeps the message at the head of its queue (every later send of that process is lost). torch and matplotlib are not installed in the harness, so torch values and `add_figure` are not exercised.'; \
+	  $(HOME)/.cache/dropin-venv/bin/python tools/accidental_values.py --table --candidate $(CANDIDATE_DIR) | sed -e 's|protocol_file=[^,]*/|protocol_file=.../|'; } > docs/accidental-values.md
 
 clean:
 	rm -rf $(VENV) node_modules .nox .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info

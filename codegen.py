@@ -6,15 +6,17 @@
     python codegen.py --out DIR [--docs DIR]  write into DIR instead (tests use it)
 
 Steps, in order:
- 1. load every schema under schema/ (not schema/baselines/) and check it against the
-    JSON Schema 2020-12 metaschema, and that it has $id, title and description;
+ 1. load every schema under schema/ (not schema/baselines/) with schema_model.py, which checks
+    each against the JSON Schema 2020-12 metaschema, that it has $id, title and description, and
+    that the files agree (event types, directions, constants);
  2. run datamodel-code-generator (version pinned in pyproject.toml) over the envelope, common
     types, identity type and payload schemas -> neetbox_protocol/models/ (pydantic v2);
  3. emit, from templates/, the constants module, the typed event classes and the package's
-    __init__; copy runtime/*.py (the hand-written runtime) and the schema files into the
-    package, plus schemas/bundle.schema.json: every schema embedded in one file; then the
-    plain-data types (plain.py: a TypedDict per payload shape, what type checkers see of
-    ``msg.payload``), read from the validators the fresh package builds at import;
+    __init__; copy the schema files into the package, plus schemas/bundle.schema.json: every
+    schema embedded in one file; then the plain-data types (plain.py: a TypedDict per payload
+    shape, what type checkers see of ``msg.payload``), read from the validators the fresh package
+    builds at import (with the hand-written modules of runtime/, which the package imports:
+    setup.py joins the two directories into one package, here and in the wheel);
  4. emit the artifacts for other languages (emitters.py): generated/typescript/neetbox-protocol.d.ts
     (json-schema-to-typescript, pinned in package.json; needs `npm ci`), generated/asyncapi.json
     (AsyncAPI 3.0) and docs/protocol.md (templates/protocol.md.jinja2).
@@ -28,6 +30,7 @@ import ast
 import copy
 import difflib
 import filecmp
+import importlib.util
 import json
 import keyword
 import os
@@ -39,24 +42,23 @@ import tempfile
 from pathlib import Path
 
 import jinja2
-from jsonschema import Draft202012Validator
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.10: the same parser, from PyPI (the test extra installs it there)
     import tomli as tomllib
 
-import compat
 import emitters
 import emitters_ts
-from emitters import CONSTANT_GROUPS, DEFAULT_FACTORIES, const_branches, known_events, locate, server_reply
+import schema_model
+from emitters import DEFAULT_FACTORIES, locate
+from schema_model import SCHEMA_DIR, known_events, server_reply
+from setup import GENERATED_DIR, PACKAGE, RUNTIME_DIR
 
 ROOT = Path(__file__).resolve().parent
-SCHEMA_DIR = ROOT / "schema"
 TEMPLATES = ROOT / "templates"
-RUNTIME = ROOT / "runtime"  # hand-written modules copied into the package as they are
-OUT_DIR = ROOT / "generated"
-PACKAGE = "neetbox_protocol"
+RUNTIME = ROOT / RUNTIME_DIR  # the hand-written modules of the package (never copied: setup.py joins them)
+OUT_DIR = ROOT / GENERATED_DIR
 # schemas datamodel-code-generator turns into pydantic models; the others (constants, event
 # types, keys, message) are read by the emitters below
 MODEL_SCHEMAS = ["common.schema.json", "envelope.schema.json", "identity-type.schema.json", "payloads"]
@@ -136,37 +138,21 @@ PAYLOAD_UNION_MODES = {
 
 
 def load_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
-    """Every schema file by its path relative to schema_dir, each checked against 2020-12."""
-    schemas, problems = {}, []
-    for path in sorted(schema_dir.rglob("*.json")):
-        rel = path.relative_to(schema_dir).as_posix()
-        if rel.startswith("baselines/"):
-            continue
-        try:
-            schema = json.loads(path.read_text(encoding="utf-8"))
-            Draft202012Validator.check_schema(schema)
-        except Exception as exc:  # json or metaschema error: report them all, then stop
-            problems.append(f"{rel}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
-            continue
-        for key in ("$schema", "$id", "title", "description"):
-            if key not in schema:
-                problems.append(f"{rel}: missing {key}")
-        if schema.get("$schema") != "https://json-schema.org/draft/2020-12/schema":
-            problems.append(f"{rel}: $schema must be the 2020-12 dialect")
-        schemas[rel] = schema
-    if problems:
-        raise SystemExit("invalid schema:\n  " + "\n  ".join(problems))
+    """Every schema file by its path relative to schema_dir (schema_model.load), checked."""
+    try:
+        schemas = schema_model.load(schema_dir)
+        schema_model.check(schemas)
+    except schema_model.SchemaError as exc:
+        raise SystemExit(str(exc)) from None
     return schemas
 
 
 def protocol_version(schemas: dict[str, dict]) -> str:
-    """x-protocol-version of protocol.schema.json (MAJOR.MINOR.PATCH; compat.py gates changes on it)."""
-    version = schemas.get(compat.VERSION_FILE, {}).get(compat.VERSION_KEY)
+    """schema_model.protocol_version, as codegen's error."""
     try:
-        compat.parse_version(version)
-    except compat.CompatError as exc:
-        raise SystemExit(f"schema/{compat.VERSION_FILE}: {exc}") from None
-    return version
+        return schema_model.protocol_version(schemas)
+    except schema_model.SchemaError as exc:
+        raise SystemExit(f"schema/{schema_model.PROTOCOL_FILE}: {exc}") from None
 
 
 def bundle(schemas: dict[str, dict], version: str) -> dict:
@@ -349,11 +335,24 @@ def plain_view() -> dict:
     return {"shapes": shapes, "payloads": payloads, "imports": sorted(imports)}
 
 
+def load_package(out_root: Path) -> object:
+    """Import the package neetbox_protocol from out_root/neetbox_protocol (what codegen wrote
+    there) and runtime/ (the hand-written modules): one package whose ``__path__`` lists both
+    directories, as the wheel holds both in one. For a fresh run, before anything is installed."""
+    pkg = out_root / PACKAGE
+    spec = importlib.util.spec_from_file_location(PACKAGE, pkg / "__init__.py", submodule_search_locations=[str(pkg), str(RUNTIME)])
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no package {PACKAGE} in {out_root}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[PACKAGE] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def plain_types(out_root: Path) -> dict:
     """``plain_view`` of the package just generated under out_root, in a fresh interpreter."""
-    code = ("import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import codegen, neetbox_protocol; "
-            "assert neetbox_protocol.__file__.startswith(sys.argv[1]), neetbox_protocol.__file__; "
-            "print(json.dumps(codegen.plain_view()))")  # fmt: skip
+    code = ("import json, sys; from pathlib import Path; sys.path.insert(0, sys.argv[2]); import codegen; "
+            "codegen.load_package(Path(sys.argv[1])); print(json.dumps(codegen.plain_view()))")  # fmt: skip
     proc = subprocess.run([sys.executable, "-c", code, str(out_root), str(ROOT)], capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         raise SystemExit(f"plain types: importing the generated package failed:\n{proc.stderr}")
@@ -381,7 +380,6 @@ def generate(out_root: Path, schema_dir: Path = SCHEMA_DIR, docs_dir: Path | Non
     out_root, docs/protocol.md under docs_dir (default: out_root/docs)."""
     schemas = load_schemas(schema_dir)
     version = protocol_version(schemas)
-    emitters.check_directions(schemas)
     generate_package(out_root, schemas, version)
     generate_client_artifacts(out_root, docs_dir or out_root / "docs", schemas, version)
 
@@ -422,7 +420,7 @@ def generate_typescript(pkg: Path, schemas: dict[str, dict], version: str) -> No
 
 
 def generate_package(out_root: Path, schemas: dict[str, dict], version: str) -> None:
-    """generated/neetbox_protocol: models, constants, events, runtime and the published schemas."""
+    """generated/neetbox_protocol: models, constants, events and the published schemas."""
     pkg = out_root / PACKAGE
     if pkg.exists():
         shutil.rmtree(pkg)
@@ -430,18 +428,10 @@ def generate_package(out_root: Path, schemas: dict[str, dict], version: str) -> 
     run_datamodel_codegen(schemas, pkg / "models")
     envelope_params, envelope_imports = envelope_signature(pkg / "models")
 
-    constants = [(title, schemas[rel]["description"], const_branches(schemas[rel])) for rel, title in CONSTANT_GROUPS]
+    constants = [(g["title"], g["description"], g["constants"]) for g in schema_model.constant_groups(schemas)]
     names = [c["name"] for _, _, group in constants for c in group]
-    by_name = {c["name"]: c["value"] for _, _, group in constants for c in group}
-    for _, _, group in constants:  # an alias must name a constant of the same value
-        for c in group:
-            if c["same_as"] and by_name.get(c["same_as"]) != c["value"]:
-                raise SystemExit(f"{c['name']}: x-same-as {c['same_as']} has another value")
-    identity = schemas["identity-type.schema.json"]
+    identity = schemas[schema_model.IDENTITY_FILE]
     events = event_specs(schemas)
-    known = {c["value"] for c in const_branches(schemas["event-type.schema.json"])}
-    if known != {e["event_type"] for e in events}:
-        raise SystemExit("message.schema.json and event-type.schema.json list different event types")
     context = dict(
         header=HEADER, constants=constants, constant_names=names, events=events, envelope=envelope_fields(schemas),
         identity_members=identity["x-enum-varnames"], package_version=package_version(),
@@ -456,8 +446,10 @@ def generate_package(out_root: Path, schemas: dict[str, dict], version: str) -> 
         "events.py": render("events.py.jinja2", **context),
         "__init__.py": render("__init__.py.jinja2", **context),
         "py.typed": "",
-        **{f.name: HEADER.format(source=f"runtime/{f.name}") + "\n" + f.read_text() for f in sorted(RUNTIME.glob("*.py"))},
     }
+    clash = sorted(set(files) & {path.name for path in RUNTIME.glob("*.py")})
+    if clash:  # setup.py adds runtime/*.py to the package: one name, one home
+        raise SystemExit(f"codegen would write {clash}, which are hand-written modules of {RUNTIME_DIR}/")
     for name, text in files.items():
         (pkg / name).write_text(text, encoding="utf-8")
     (pkg / "models" / "__init__.py").write_text(HEADER.format(source="schema/") + '\n"""Pydantic models generated from schema/ by datamodel-code-generator."""\n')

@@ -11,6 +11,9 @@ gates the protocol version bump with semver.
 
 Exit codes: 0 ok (warnings allowed), 1 the version gate failed, 2 bad input.
 
+The version field itself (protocol.schema.json's x-protocol-version) is not a change: it is what
+the changes are gated on.  Files are read, and $refs resolved, by schema_model.py.
+
 Principle: an absent keyword constrains nothing, so adding a validation keyword
 narrows the schema (a message valid before may be rejected now: breaking) and
 removing one widens it.  Keywords without a specific rule are still reported
@@ -21,20 +24,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import posixpath
-import re
 import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
+import schema_model
+from schema_model import BASELINES, VERSION_KEY, parse_version, protocol_version
 
 BREAKING, NON_BREAKING = "breaking", "non-breaking"
-VERSION_KEY = "x-protocol-version"
-VERSION_FILE = "protocol.schema.json"
-BASELINES = "baselines"
-DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+VERSION_FILE = schema_model.PROTOCOL_FILE
+DEFAULT_SCHEMA_DIR = schema_model.SCHEMA_DIR
 
 # Raising a lower bound or lowering an upper bound narrows; the opposite
 # widens.  Adding a bound narrows, dropping one widens.  Value: rule prefix.
@@ -71,6 +71,10 @@ RULES = {
     "ANNOTATION_CHANGED": NON_BREAKING,  # examples, $comment, deprecated, x-*, ...
     "KEYWORD_ADDED": BREAKING, "KEYWORD_CHANGED": BREAKING, "KEYWORD_REMOVED": NON_BREAKING,
 }
+# What a PATCH bump covers: wording (a description is documentation; it flows into the code's
+# docstrings and the docs, never into what is valid). Every other non-breaking change is an
+# addition or a change of names or annotations, which a MINOR bump covers.
+PATCH_RULES = {"DESCRIPTION_CHANGED"}
 for _prefix in [*LOWER_BOUNDS.values(), *UPPER_BOUNDS.values()]:
     RULES[_prefix + "_NARROWED"] = BREAKING
     RULES[_prefix + "_WIDENED"] = NON_BREAKING
@@ -97,8 +101,7 @@ STRUCTURAL = {"type", "enum", "x-enum-varnames", "required", "properties", "$def
 _MISSING = object()  # stands for "keyword absent"
 
 
-class CompatError(Exception):
-    """Bad input (missing/invalid version, unreadable schema, ...): exit code 2."""
+CompatError = schema_model.SchemaError  # bad input (missing/invalid version, unreadable schema, ...): exit code 2
 
 
 @dataclass(frozen=True)
@@ -295,6 +298,7 @@ class _Differ:
         self.file = file
         self.changes: list[Change] = []
         self.sets = (old_set or {}, new_set or {})
+        self.registries = [None, None]  # built when a $ref is first followed
 
     def add(self, ptr: str, rule: str, detail: str) -> None:
         self.changes.append(Change(f"{self.file}#{ptr}", rule, RULES[rule], detail))
@@ -336,12 +340,13 @@ class _Differ:
         ref = node.get("$ref")
         if not isinstance(ref, str):
             return node
-        file, _, pointer = ref.partition("#")
-        target_file = posixpath.normpath(posixpath.join(posixpath.dirname(self.file), file)) if file else self.file
-        target = self.sets[side].get(target_file)
-        for token in [t for t in pointer.split("/") if t]:
-            token = token.replace("~1", "/").replace("~0", "~")
-            target = target.get(token) if isinstance(target, dict) else None
+        schemas = self.sets[side]
+        if self.registries[side] is None:
+            self.registries[side] = schema_model.registry(schemas)
+        try:
+            _, target = schema_model.lookup(self.registries[side], ref, schema_model.base_uri(schemas, self.file))
+        except schema_model.SchemaError:
+            return node
         if not isinstance(target, dict) or "$ref" in target:
             return node
         body = {k: v for k, v in target.items() if k not in ANNOTATIONS and k not in ("title", "description") and not k.startswith("x-")}
@@ -477,7 +482,9 @@ class _Differ:
 
 
 def compare(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
-    """All changes from schema set `old` to `new` (each: relative path -> parsed JSON)."""
+    """All changes from schema set `old` to `new` (each: relative path -> parsed JSON), except the
+    protocol version itself: the gate compares it with the changes."""
+    old, new = _without_version(old), _without_version(new)
     changes: list[Change] = []
     for path in sorted(set(old) | set(new)):
         differ = _Differ(path, old, new)
@@ -493,29 +500,18 @@ def compare(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
 
 # ---------------------------------------------------------------- versions
 
-_SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
-
-
-def parse_version(text) -> tuple[int, int, int]:
-    match = _SEMVER.fullmatch(text) if isinstance(text, str) else None
-    if not match:
-        raise CompatError(f"invalid protocol version {text!r}: expected MAJOR.MINOR.PATCH, e.g. \"1.4.0\"")
-    return tuple(int(part) for part in match.groups())
-
-
-def protocol_version(schemas: dict[str, dict]) -> str:
-    """The top-level x-protocol-version of protocol.schema.json, else of any file."""
-    for path in [VERSION_FILE, *sorted(schemas)]:
-        doc = schemas.get(path)
-        if isinstance(doc, dict) and VERSION_KEY in doc:
-            parse_version(doc[VERSION_KEY])
-            return doc[VERSION_KEY]
-    raise CompatError(f"no protocol version: add a top-level \"{VERSION_KEY}\": \"MAJOR.MINOR.PATCH\" "
-                      f"to schema/{VERSION_FILE}")
+def _without_version(schemas: dict[str, dict]) -> dict[str, dict]:
+    """The set with protocol.schema.json's top-level version field left out."""
+    protocol = schemas.get(VERSION_FILE)
+    if not isinstance(protocol, dict) or VERSION_KEY not in protocol:
+        return schemas
+    return {**schemas, VERSION_FILE: {k: v for k, v in protocol.items() if k != VERSION_KEY}}
 
 
 def gate(old_version: str, new_version: str, changes: list[Change]) -> tuple[bool, list[str]]:
-    """Does the version bump cover the changes?  Returns (ok, messages)."""
+    """Does the version bump cover the changes?  Returns (ok, messages).  A breaking change needs
+    a MAJOR bump (an error without it); any other change but wording a MINOR one, wording a PATCH
+    one (warnings without them)."""
     old, new = parse_version(old_version), parse_version(new_version)
     if new < old:
         return False, [f"error: the protocol version went backwards: {old_version} -> {new_version}"]
@@ -525,49 +521,49 @@ def gate(old_version: str, new_version: str, changes: list[Change]) -> tuple[boo
     else:
         major_ok, minor_ok = new[0] > old[0], new[:2] > old[:2]
         major_next, minor_next = f"{old[0] + 1}.0.0", f"{old[0]}.{old[1] + 1}.0"
+    patch_ok, patch_next = new > old, f"{old[0]}.{old[1]}.{old[2] + 1}"
     breaking = sum(c.breaking for c in changes)
+    wording = sum(not c.breaking and c.rule in PATCH_RULES for c in changes)
+    additions = len(changes) - breaking - wording
     if breaking and not major_ok:
         return False, [(f"error: {breaking} breaking change(s) since {old_version} need a major bump "
                         f"(to {major_next} or later), but the version is {new_version}")]
-    if len(changes) > breaking and not minor_ok:
-        return True, [(f"warning: {len(changes) - breaking} non-breaking change(s) since {old_version} "
+    if additions and not minor_ok:
+        return True, [(f"warning: {additions} non-breaking change(s) since {old_version} "
                        f"call for a bump to {minor_next} or later, but the version is {new_version}")]
+    if wording and not patch_ok:
+        return True, [(f"warning: {wording} description change(s) since {old_version} "
+                       f"call for a bump to {patch_next} or later, but the version is {new_version}")]
     return True, []
 
 
 # ---------------------------------------------------------------- files
 
-def load_schemas(directory, check: bool = False) -> dict[str, dict]:
-    """Every *.json under `directory` except baselines/, by relative posix path.
-    With `check`, each must also be a valid JSON Schema."""
-    directory, schemas = Path(directory), {}
-    for path in sorted(directory.rglob("*.json")):
-        rel = path.relative_to(directory)
-        if rel.parts[0] == BASELINES:
-            continue
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            if check:
-                jsonschema.validators.validator_for(doc, default=jsonschema.Draft202012Validator).check_schema(doc)
-        except (OSError, ValueError) as exc:
-            raise CompatError(f"cannot read {path}: {exc}") from exc
-        except jsonschema.SchemaError as exc:
-            raise CompatError(f"{path} is not a valid JSON Schema: {exc.message}") from exc
-        schemas[rel.as_posix()] = doc
-    return schemas
+def load_schemas(directory) -> dict[str, dict]:
+    """Every *.json under `directory` except baselines/, by relative posix path, each a valid
+    JSON Schema (schema_model.load; a set need not carry the metadata codegen needs)."""
+    return schema_model.load(directory, metadata=False)
 
 
 def latest_baseline(schema_dir) -> Path | None:
     """The baselines/<version>/ folder with the highest semver, or None."""
     root = Path(schema_dir) / BASELINES
-    found = [d for d in root.iterdir() if d.is_dir() and _SEMVER.fullmatch(d.name)] if root.is_dir() else []
+    found = [d for d in root.iterdir() if d.is_dir() and _is_version(d.name)] if root.is_dir() else []
     return max(found, key=lambda d: parse_version(d.name), default=None)
+
+
+def _is_version(name: str) -> bool:
+    try:
+        parse_version(name)
+    except CompatError:
+        return False
+    return True
 
 
 def record(schema_dir, force: bool = False) -> Path:
     """Copy the current schemas to baselines/<their protocol version>/."""
     schema_dir = Path(schema_dir)
-    schemas = load_schemas(schema_dir, check=True)
+    schemas = load_schemas(schema_dir)
     if not schemas:
         raise CompatError(f"no *.json files under {schema_dir}")
     dest = schema_dir / BASELINES / protocol_version(schemas)
@@ -595,9 +591,9 @@ def check(schema_dir, baseline: str | None = None) -> int:
         return 0
     if not base_dir.is_dir():
         raise CompatError(f"no baseline {baseline}: {base_dir} does not exist")
-    current = load_schemas(schema_dir, check=True)
+    current = load_schemas(schema_dir)
     new_version = protocol_version(current)
-    old_schemas = load_schemas(base_dir, check=True)
+    old_schemas = load_schemas(base_dir)
     old_version = protocol_version(old_schemas)
     if old_version != base_dir.name:
         print(f"warning: baseline folder {base_dir.name} holds protocol version {old_version}")

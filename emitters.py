@@ -14,7 +14,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin
+
+from referencing import Registry
+
+import schema_model
+from schema_model import HUB, channels, const_branches, constant_groups, known_events
 
 ROOT = Path(__file__).resolve().parent
 # keywords that give a schema a type; a schema with none of them (`{}`, `{"not": ...}`) is any JSON value
@@ -45,79 +49,14 @@ def locate(schemas: dict[str, dict], where: str, setting: str) -> tuple[dict, st
     return node, parts[-1], parts
 
 
-# ----------------------------------------------------------------------------------- event metadata
-
-
-# the enumeration schemas of named constants, with the heading each group gets
-CONSTANT_GROUPS = [("keys.schema.json", "Wire keys"), ("event-type.schema.json", "Event types"),
-                   ("constants.schema.json", "Other constants")]  # fmt: skip
-
-
-def const_branches(schema: dict) -> list[dict]:
-    """The constants of an enumeration schema: its anyOf branches {const, title, description}."""
-    return [{"name": b["title"], "value": b["const"], "doc": b["description"], "same_as": b.get("x-same-as")}
-            for b in schema["anyOf"]]  # fmt: skip
-
-
-def known_events(schemas: dict[str, dict]) -> list[dict]:
-    """The event types of message.schema.json's KnownMessage, in its order, with their
-    directions (x-directions) and payload schema path."""
-    message = schemas["message.schema.json"]
-    events = []
-    for ref in message["$defs"]["KnownMessage"]["else"]["oneOf"]:
-        key = ref["$ref"].rsplit("/", 1)[1]
-        branch = message["$defs"][key]
-        events.append({
-            "key": key, "title": branch["title"], "description": branch["description"],
-            "event_type": branch["properties"]["eventType"]["const"],
-            "payload_rel": branch["properties"]["payload"]["$ref"],
-            "payload_required": "payload" in branch.get("required", []),
-            "directions": branch.get("x-directions", []),
-        })  # fmt: skip
-    return events
-
-
-def server_reply(schemas: dict[str, dict]) -> dict:
-    """When a known-type message is a ``ServerReply`` rather than its typed event: the ``if`` of
-    message.schema.json's KnownMessage, read as (the identityType it names, the payload keys any
-    one of which makes it a reply, the event types that keep their own reply shapes)."""
-    known = schemas["message.schema.json"]["$defs"]["KnownMessage"]
-    cond = known["if"]["properties"]
-    if known["then"] != {"$ref": "#/$defs/ServerReply"} or set(cond) != {"identityType", "eventType", "payload"}:
-        raise SystemExit("message.schema.json: KnownMessage.if/then is not the ServerReply rule codegen reads")
-    return {
-        "identity": cond["identityType"]["const"],
-        "keys": [k for branch in cond["payload"]["anyOf"] for k in branch["required"]],
-        "own_replies": cond["eventType"]["not"]["enum"],
-    }
-
-
-def check_directions(schemas: dict[str, dict]) -> None:
-    """Every event type has x-directions naming known channels and peers; a reply names its requester."""
-    channels = schemas["protocol.schema.json"].get("x-channels", {})
-    peers = set(schemas["identity-type.schema.json"]["enum"][:3])  # web, cli, server
-    problems = []
-    for event in known_events(schemas):
-        if not event["directions"]:
-            problems.append(f"{event['key']}: no x-directions")
-        for d in event["directions"]:
-            if d["channel"] not in channels:
-                problems.append(f"{event['key']}: unknown channel {d['channel']!r}")
-            if {d["from"], d["to"], d.get("replyTo", "server")} - peers or "server" not in (d["from"], d["to"]):
-                problems.append(f"{event['key']}: bad direction {d['from']} -> {d['to']}")
-    if problems:
-        raise SystemExit("message.schema.json x-directions:\n  " + "\n  ".join(problems))
-
-
 # ------------------------------------------------------------------------------------------ AsyncAPI
 
-PEER_TITLES = {"cli": "the training script (cli)", "web": "the web UI (web)", "server": "the server"}
-
-
-def _operation_id(event: dict, d: dict) -> str:
-    action = "receive" if d["to"] == "server" else "send"
+def _operation_id(schemas: dict[str, dict], event: dict, d: dict) -> str:
+    """receive<Event>From<Peer> / send<Event>To<Peer>, then On<Channel> unless the channel is the
+    default one (the first websocket channel)."""
+    action = "receive" if d["to"] == HUB else "send"
     peer = d["from"] if action == "receive" else d["to"]
-    where = {"project": "", "server": "OnMonitor", "imageUpload": "Upload"}.get(d["channel"], d["channel"])
+    where = "" if d["channel"] == schema_model.ws_channels(schemas)[0] else "On" + d["channel"][0].upper() + d["channel"][1:]
     name = event["event_type"][0].upper() + event["event_type"][1:]
     return f"{action}{name}{'From' if action == 'receive' else 'To'}{peer.capitalize()}{where}"
 
@@ -126,21 +65,22 @@ def asyncapi_document(schemas: dict[str, dict], version: str, schema_path: str) 
     """An AsyncAPI 3.0 document of the protocol, from the server's point of view (the server is
     the application: it receives what the cli and the web UI send and sends to them). Every
     message payload $refs the published schemas under schema_path (relative to the document)."""
-    check_directions(schemas)
-    protocol = schemas["protocol.schema.json"]
+    schema_model.check(schemas)
+    peer_titles = schema_model.peers(schemas)
+    all_channels = schema_model.channels(schemas)
     event_docs = {c["value"]: c["doc"] for c in const_branches(schemas["event-type.schema.json"])}
     events = known_events(schemas)
     envelope_ref = {"$ref": f"{schema_path}/envelope.schema.json"}
 
     messages, channels, operations = {}, {}, {}
-    for cid, ch in protocol["x-channels"].items():
+    for cid, ch in all_channels.items():
         channel = {"address": ch["address"], "title": ch["title"], "description": ch["description"], "messages": {}}
         if "{projectId}" in ch["address"]:
             channel["parameters"] = {"projectId": {"description": "The project's id (an Identifier)."}}
         channels[cid] = channel
     for event in events:
         for d in event["directions"]:
-            upload = d["channel"] == "imageUpload"
+            upload = all_channels[d["channel"]]["protocol"] == "http"  # an upload's form field
             mid = event["event_type"] + ("Metadata" if upload else "")
             if mid not in messages:
                 messages[mid] = {
@@ -153,13 +93,13 @@ def asyncapi_document(schemas: dict[str, dict], version: str, schema_path: str) 
                 }  # fmt: skip
                 if upload:
                     messages[mid]["description"] = (
-                        f"The value of the multipart/form-data field `{protocol['x-channels']['imageUpload']['formField']}`"
+                        f"The value of the multipart/form-data field `{all_channels[d['channel']]['formField']}`"
                         " of the image upload: the image event's envelope as JSON text (the image is the `image` part).")
                     messages[mid]["bindings"] = {"http": {"bindingVersion": "0.3.0"}}
             if "example" in d:
                 messages[mid]["examples"].append({
                     "name": f"{d['from']}To{d['to'].capitalize()}",
-                    "summary": f"{d['from']} → {d['to']} on {protocol['x-channels'][d['channel']]['address']}",
+                    "summary": f"{d['from']} → {d['to']} on {all_channels[d['channel']]['address']}",
                     "payload": d["example"],
                 })  # fmt: skip
             channels[d["channel"]]["messages"][mid] = {"$ref": f"#/components/messages/{mid}"}
@@ -167,25 +107,26 @@ def asyncapi_document(schemas: dict[str, dict], version: str, schema_path: str) 
         for d in event["directions"]:
             if d.get("replyTo"):
                 continue  # described as the reply of the request below
-            mid = event["event_type"] + ("Metadata" if d["channel"] == "imageUpload" else "")
-            action = "receive" if d["to"] == "server" else "send"
+            upload = all_channels[d["channel"]]["protocol"] == "http"
+            mid = event["event_type"] + ("Metadata" if upload else "")
+            action = "receive" if d["to"] == HUB else "send"
             op = {
                 "action": action,
                 "channel": {"$ref": f"#/channels/{d['channel']}"},
                 "title": f"{event['event_type']}: {d['from']} → {d['to']}",
-                "summary": f"{PEER_TITLES[d['from']]} sends `{event['event_type']}` to {PEER_TITLES[d['to']]}",
+                "summary": f"{peer_titles[d['from']]} sends `{event['event_type']}` to {peer_titles[d['to']]}",
                 "description": d.get("description", ""),
                 "messages": [{"$ref": f"#/channels/{d['channel']}/messages/{mid}"}],
                 "tags": [{"name": d["from"]}, {"name": d["to"]}],
             }  # fmt: skip
-            if d["channel"] == "imageUpload":
-                op["bindings"] = {"http": {"method": protocol["x-channels"]["imageUpload"]["method"], "bindingVersion": "0.3.0"}}
+            if upload:
+                op["bindings"] = {"http": {"method": all_channels[d["channel"]]["method"], "bindingVersion": "0.3.0"}}
             replies = [r for r in event["directions"] if r.get("replyTo") == d["from"] and r["channel"] == d["channel"]]
             if replies:
                 op["reply"] = {"channel": {"$ref": f"#/channels/{d['channel']}"},
                                "messages": [{"$ref": f"#/channels/{d['channel']}/messages/{mid}"}]}  # fmt: skip
                 op["description"] += " Reply: " + replies[0].get("description", "")
-            operations[_operation_id(event, d)] = op
+            operations[_operation_id(schemas, event, d)] = op
     return {
         "asyncapi": "3.0.0",
         "id": "urn:neetbox-protocol",
@@ -200,7 +141,7 @@ def asyncapi_document(schemas: dict[str, dict], version: str, schema_path: str) 
                 "server sends to a peer; tags name the two peers. Generated by codegen.py from schema/ "
                 "(x-channels, x-directions): do not edit."),
             "license": {"name": "MIT"},
-            "tags": [{"name": p, "description": PEER_TITLES[p]} for p in ("cli", "web", "server")],
+            "tags": [{"name": p, "description": title} for p, title in peer_titles.items()],
         },
         "defaultContentType": "application/json",
         "channels": channels,
@@ -212,31 +153,27 @@ def asyncapi_document(schemas: dict[str, dict], version: str, schema_path: str) 
 # ------------------------------------------------------------------------------ docs/protocol.md
 
 
-def _resolve(ref: str, base: str, by_id: dict[str, dict]) -> tuple[str, dict]:
-    """($id of the target's file, target schema) of a $ref written in the file with $id base."""
-    uri, fragment = urldefrag(urljoin(base, ref))
-    node = by_id[uri]
-    for part in [p for p in fragment.split("/") if p]:
-        node = node[part]
-    return uri, node
+def _resolve(ref: str, base: str, reg: Registry) -> dict:
+    """The target of a $ref written in the file with $id base."""
+    return schema_model.lookup(reg, ref, base)[1]
 
 
-def type_text(node: dict, base: str, by_id: dict[str, dict]) -> str:
+def type_text(node: dict, base: str, reg: Registry) -> str:
     """A short human-readable type of a schema: `Integer`, `string \\| null`, `array of Cpu`, ..."""
     if "$ref" in node:
-        return _resolve(node["$ref"], base, by_id)[1].get("title", "object")
+        return _resolve(node["$ref"], base, reg).get("title", "object")
     if "const" in node:
         return f"`{json.dumps(node['const'])}`"
     if "enum" in node:
         return " \\| ".join(f"`{json.dumps(v)}`" for v in node["enum"])
     for key in ("anyOf", "oneOf"):
         if key in node:
-            return " \\| ".join(type_text(b, base, by_id) for b in node[key])
+            return " \\| ".join(type_text(b, base, reg) for b in node[key])
     kind = node.get("type")
     if kind == "array":
-        return f"array of {type_text(node.get('items', {}), base, by_id)}"
+        return f"array of {type_text(node.get('items', {}), base, reg)}"
     if kind == "object" and isinstance(node.get("additionalProperties"), dict):
-        return f"object of {type_text(node['additionalProperties'], base, by_id)}"
+        return f"object of {type_text(node['additionalProperties'], base, reg)}"
     if isinstance(kind, list):
         return " \\| ".join(kind)
     return kind or "any JSON value"
@@ -250,7 +187,7 @@ def _constraints(node: dict) -> str:
     return ", ".join(parts)
 
 
-def object_types(schema: dict, by_id: dict[str, dict]) -> list[dict]:
+def object_types(schema: dict, reg: Registry) -> list[dict]:
     """The object types of one schema file (its root and its $defs), with their fields."""
     base = schema["$id"]
     found = []
@@ -258,21 +195,21 @@ def object_types(schema: dict, by_id: dict[str, dict]) -> list[dict]:
         if node.get("type") != "object":
             continue
         required = set(node.get("required", []))
-        fields = [{"name": key, "type": type_text(sub, base, by_id), "required": key in required,
-                   "description": sub.get("description") or (_resolve(sub["$ref"], base, by_id)[1].get("description", "") if "$ref" in sub else ""),
+        fields = [{"name": key, "type": type_text(sub, base, reg), "required": key in required,
+                   "description": sub.get("description") or (_resolve(sub["$ref"], base, reg).get("description", "") if "$ref" in sub else ""),
                    "constraints": _constraints(sub)}  # fmt: skip
                   for key, sub in node.get("properties", {}).items()]
         extra = node.get("additionalProperties", True)
         found.append({
             "title": node.get("title", schema["title"]), "description": node.get("description", ""), "fields": fields,
-            "open": extra is True, "value_type": type_text(extra, base, by_id) if isinstance(extra, dict) else None,
+            "open": extra is True, "value_type": type_text(extra, base, reg) if isinstance(extra, dict) else None,
         })  # fmt: skip
     return found
 
 
 def docs_context(schemas: dict[str, dict], version: str) -> dict:
     """Everything templates/protocol.md.jinja2 renders."""
-    by_id = {s["$id"]: s for s in schemas.values()}
+    reg = schema_model.registry(schemas)
     protocol = schemas["protocol.schema.json"]
     envelope = schemas["envelope.schema.json"]
     common = schemas["common.schema.json"]
@@ -283,34 +220,33 @@ def docs_context(schemas: dict[str, dict], version: str) -> dict:
         events.append({
             **event, "constant": event_constants[event["event_type"]]["name"], "doc": event_constants[event["event_type"]]["doc"],
             "payload_title": payload["title"], "payload_doc": payload["description"],
-            "payload_type": type_text(payload, payload["$id"], by_id) if set(payload) & TYPE_KEYWORDS else "any JSON value",
-            "payload_objects": object_types(payload, by_id),
-            "directions": [{**d, "address": protocol["x-channels"][d["channel"]]["address"],
+            "payload_type": type_text(payload, payload["$id"], reg) if set(payload) & TYPE_KEYWORDS else "any JSON value",
+            "payload_objects": object_types(payload, reg),
+            "directions": [{**d, "address": channels(schemas)[d["channel"]]["address"],
                             "example_text": json.dumps(d["example"], ensure_ascii=False, separators=(",", ":")) if "example" in d else None}
                            for d in event["directions"]],  # fmt: skip
         })  # fmt: skip
     required = set(envelope.get("required", []))
     envelope_fields = [{
-        "name": key, "type": type_text(sub, envelope["$id"], by_id), "required": key in required,
+        "name": key, "type": type_text(sub, envelope["$id"], reg), "required": key in required,
         "default": (f"now (`{factory}()`)" if (factory := DEFAULT_FACTORIES.get(f"envelope.schema.json#/properties/{key}")) else
                     f"`{json.dumps(sub['default'])}`" if "default" in sub else "—"),
         "description": sub.get("description", ""),
     } for key, sub in envelope["properties"].items()]  # fmt: skip
-    value_types = [{"title": node["title"], "type": type_text({k: v for k, v in node.items() if k != "title"}, common["$id"], by_id)
+    value_types = [{"title": node["title"], "type": type_text({k: v for k, v in node.items() if k != "title"}, common["$id"], reg)
                     if "type" in node or "anyOf" in node else "any", "description": node["description"], "constraints": _constraints(node)}
                    for node in common["$defs"].values() if node.get("type") != "object"]  # fmt: skip
     identity = schemas["identity-type.schema.json"]
     return {
         "version": version,
         "protocol_doc": protocol["description"],
-        "channels": [{"id": cid, **ch} for cid, ch in protocol["x-channels"].items()],
+        "channels": [{"id": cid, **ch} for cid, ch in channels(schemas).items()],
         "envelope": envelope, "envelope_fields": envelope_fields,
-        "value_types": value_types, "common_objects": object_types(common, by_id),
+        "value_types": value_types, "common_objects": object_types(common, reg),
         "events": events,
         "identity": [{"name": n, "value": v, "doc": d} for n, v, d in
                      zip(identity["x-enum-varnames"], identity["enum"], identity["x-enum-descriptions"])],  # fmt: skip
-        "constant_groups": [{"title": title, "description": schemas[rel]["description"], "constants": const_branches(schemas[rel])}
-                            for rel, title in CONSTANT_GROUPS],  # fmt: skip
+        "constant_groups": constant_groups(schemas),
         "schema_files": sorted(schemas),
     }  # fmt: skip
 

@@ -25,9 +25,11 @@ import json
 import re
 import subprocess
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urljoin
 
-from emitters import CONSTANT_GROUPS, DEFAULT_FACTORIES, const_branches, known_events, locate
+import schema_model
+from emitters import DEFAULT_FACTORIES, locate
+from schema_model import HUB, channels, known_events
 
 ROOT = Path(__file__).resolve().parent
 TS_VALIDATORS = ROOT / "tools" / "ts_validators.mjs"
@@ -133,9 +135,11 @@ def typed_view(schemas: dict[str, dict]) -> dict:
                     target["required"].append(prop)
             name = "/".join(parts[:-1] + [patch.get("name", key)])
             variant_refs.setdefault(base + where, {})[channel] = f"{base}{rel}#/{name}"
-    protocol = schemas["protocol.schema.json"]
-    ws_channels = [c for c, ch in protocol["x-channels"].items() if ch.get("protocol") == "ws"]
+    ws_channels = schema_model.ws_channels(schemas)
     default_channel = ws_channels[0]
+    for where, per_channel in VIEW["variants"].items():
+        if set(per_channel) - set(ws_channels):
+            raise SystemExit(f"emitters_ts.VIEW: {where} names channels that are not websockets of x-channels: {sorted(set(per_channel) - set(ws_channels))}")
     messages, defs, channels = [], {}, {c: [] for c in ws_channels}
     for event in known_events(schemas):
         payload_uri = base + event["payload_rel"]
@@ -183,7 +187,7 @@ class Renderer:
 
     def __init__(self, view: dict, mode: str):
         self.view, self.mode = view, mode
-        self.by_id = {s["$id"]: s for s in view["schemas"].values()}
+        self.registry = schema_model.registry(view["schemas"])
         self.names: dict[str, str] = {}  # absolute uri of a named node -> TypeScript name
         for schema in view["schemas"].values():
             if schema["$id"].endswith("/" + VIEW_FILE):
@@ -286,10 +290,7 @@ def _admits_null(node, renderer: Renderer, base: str, depth: int = 0) -> bool:
     if depth > 20 or node is True or node == {} or not isinstance(node, dict):
         return True
     if "$ref" in node:
-        uri, fragment = urldefrag(urljoin(base, node["$ref"]))
-        target = renderer.by_id[uri]
-        for p in [p for p in fragment.split("/") if p]:
-            target = target[p]
+        uri, target = schema_model.lookup(renderer.registry, node["$ref"], base)
         return _admits_null(target, renderer, uri, depth + 1)
     if node.get("type") == "null" or (isinstance(node.get("type"), list) and "null" in node["type"]):
         return True
@@ -335,7 +336,7 @@ def declarations(schemas: dict[str, dict], view: dict, version: str, header: str
         if not m["payload_required"] and not _admits_null(node, r, view_id):
             payload += " | null"
         blocks.append(f"/** A `{m['event_type']}` message as a peer receives it on the {m['channel']} channel "
-                      f"({schemas['protocol.schema.json']['x-channels'][m['channel']]['address']}). */\n"
+                      f"({channels(schemas)[m['channel']]['address']}). */\n"
                       f"export interface {m['name']} extends EnvelopeFields {{\n"
                       f"  eventType: {json.dumps(m['event_type'])};\n  payload: {payload};\n}}")  # fmt: skip
     events = known_events(schemas)
@@ -348,7 +349,7 @@ def declarations(schemas: dict[str, dict], view: dict, version: str, header: str
     for channel, names in view["channels"].items():
         tname = channel[0].upper() + channel[1:] + "ChannelMessage"
         channel_union[channel] = tname
-        address = schemas["protocol.schema.json"]["x-channels"][channel]["address"]
+        address = channels(schemas)[channel]["address"]
         blocks.append(f"/** A frame of a known event type that a peer receives on {address}: narrow it by `eventType`. */\n"
                       f"export type {tname} =\n" + "\n".join(f"  | {n}" for n in names) + ";")  # fmt: skip
     blocks.append("/** The received message union of each websocket channel. */\n"
@@ -371,7 +372,8 @@ def declarations(schemas: dict[str, dict], view: dict, version: str, header: str
                   "and any other envelope key; the reader fills in the rest. */\n"
                   "export interface OutgoingMessages {\n" + "\n".join(out_lines) + "\n}")  # fmt: skip
     blocks.append("/** The frame a peer sends for event type E. */\nexport type Outgoing<E extends EventType> = OutgoingMessages[E];")
-    for peer in ("web", "cli"):
+    identity = schemas[schema_model.IDENTITY_FILE]["enum"]
+    for peer in [p for p in identity if p in schema_model.peers(schemas) and p != HUB]:  # the peers that send to the hub
         sent = [e["event_type"] for e in events if any(d["from"] == peer for d in e["directions"])]
         if sent:
             blocks.append(f"/** The frames the {peer} peer sends (x-directions with from = {peer}). */\n"
@@ -394,7 +396,7 @@ def declarations(schemas: dict[str, dict], view: dict, version: str, header: str
 def decode_plans(view: dict) -> dict:
     """Per channel and event type, where a payload holds Numbers: "n" (decode the token), {"o":
     {key: plan}}, {"a": plan} (every item), {"t": [plan, ...]} (a tuple). None: nothing to decode."""
-    by_id = {s["$id"]: s for s in view["schemas"].values()}
+    reg = schema_model.registry(view["schemas"])
     number = view["base"] + NUMBER
     non_finite = view["base"] + NON_FINITE
 
@@ -407,10 +409,7 @@ def decode_plans(view: dict) -> dict:
             uri = urljoin(base, node["$ref"])
             if uri in (number, non_finite):
                 return "n"
-            doc, fragment = urldefrag(uri)
-            target = by_id[doc]
-            for p in [p for p in fragment.split("/") if p]:
-                target = target[p]
+            doc, target = schema_model.lookup(reg, node["$ref"], base)
             return plan(target, doc, depth + 1)
         found = None
         for key in ("anyOf", "oneOf"):
@@ -510,10 +509,9 @@ def runtime_context(schemas: dict[str, dict], view: dict, version: str) -> dict:
             defaults[key] = {"factory": factory}
         elif key != "eventType":
             defaults[key] = {"value": sub.get("default")}
-    identity = schemas["identity-type.schema.json"]
-    protocol = schemas["protocol.schema.json"]
+    identity = schemas[schema_model.IDENTITY_FILE]
     events = known_events(schemas)
-    constants = [(title, const_branches(schemas[rel])) for rel, title in CONSTANT_GROUPS]
+    constants = [(g["title"], g["constants"]) for g in schema_model.constant_groups(schemas)]
     message_of = {m["event_type"]: m["name"] for m in view["messages"] if m["default"]}  # event type -> its message type
     return {
         "version": version,
@@ -526,7 +524,7 @@ def runtime_context(schemas: dict[str, dict], view: dict, version: str) -> dict:
         "defaults": defaults,
         "identity": list(zip(identity["x-enum-varnames"], identity["enum"])),
         "channels": {c: {k: v for k, v in ch.items() if k in ("address", "protocol", "title", "method", "formField")}
-                     for c, ch in protocol["x-channels"].items()},  # fmt: skip
+                     for c, ch in channels(schemas).items()},  # fmt: skip
         "ws_channels": list(view["channels"]),
         "default_channel": view["default_channel"],
         "views": {c: {m["event_type"]: f"view_{m['channel']}_{m['event_type']}" for m in view["messages"]

@@ -1,7 +1,8 @@
 """The hand-written runtime of neetbox_protocol: the behaviour JSON Schema cannot express.
 
-codegen.py copies this file into the generated package as ``neetbox_protocol/_runtime.py``;
-edit it here, never there. Everything else in the package is generated from ``schema/``.
+This file is the package's ``neetbox_protocol/_runtime.py`` (setup.py adds runtime/*.py to the
+modules codegen.py writes into generated/neetbox_protocol/). Everything else in the package is
+generated from ``schema/``.
 
 What lives here, and only here:
 

@@ -4,12 +4,13 @@ message.schema.json (refs inlined, since hypothesis-jsonschema resolves no cross
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
-from support import SCHEMA_DIR, registry
+from support import registry, schemas
+
+import schema_model
 
 DROP = {"$id", "$schema", "$defs", "title", "description", "examples", "default"}
 
@@ -33,20 +34,16 @@ def inline(node, resolver):
     return out
 
 
-def _load(rel):
-    return json.loads((SCHEMA_DIR / rel).read_text())
-
-
 @lru_cache(maxsize=None)
 def message_schema(event_type: str) -> dict:
-    message = _load("message.schema.json")
+    message = schemas()[schema_model.MESSAGE_FILE]
     resolver = registry().resolver(base_uri=message["$id"])
-    branch = message["$defs"][event_type.capitalize() + "Event"]
+    key = next(e["key"] for e in schema_model.known_events(schemas()) if e["event_type"] == event_type)
     envelope = inline({"$ref": "envelope.schema.json"}, resolver)
-    return {"allOf": [envelope, inline(branch, resolver)]}
+    return {"allOf": [envelope, inline(message["$defs"][key], resolver)]}
 
 
-EVENT_TYPES = [b["const"] for b in _load("event-type.schema.json")["anyOf"]]
+EVENT_TYPES = schema_model.event_types(schemas())
 
 
 def messages(event_type: str | None = None) -> st.SearchStrategy[dict]:

@@ -9,13 +9,21 @@ from functools import lru_cache
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from referencing import Registry
+
+import schema_model
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SCHEMA_DIR = ROOT / "schema"
+SCHEMA_DIR = schema_model.SCHEMA_DIR
 SHARED = ROOT.parent / "shared"
+
+
+@lru_cache(maxsize=1)
+def schemas() -> dict[str, dict]:
+    """schema/ as schema_model reads it (every fact the tests derive comes from here). Treat it as
+    read-only: it is shared."""
+    return schema_model.load()
 
 
 def wire_vectors() -> list[dict]:
@@ -46,20 +54,14 @@ def same(a, b) -> bool:
 
 @lru_cache(maxsize=1)
 def registry() -> Registry:
-    resources = []
-    for path in sorted(SCHEMA_DIR.rglob("*.json")):
-        if "baselines" in path.relative_to(SCHEMA_DIR).parts:
-            continue
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012)))
-    return Registry().with_resources(resources)
+    return schema_model.registry(schemas())
 
 
 @lru_cache(maxsize=None)
 def schema_validator(ref: str = "message.schema.json") -> Draft202012Validator:
     """The stock jsonschema validator (Python `re` for patterns, the stock format checker) of a
     schema under schema/ -- what a Python peer following the README runs."""
-    base = json.loads((SCHEMA_DIR / "message.schema.json").read_text())["$id"].rsplit("/", 1)[0]
+    base = schema_model.base_uri(schemas(), schema_model.MESSAGE_FILE).rsplit("/", 1)[0]
     return Draft202012Validator({"$ref": f"{base}/{ref}"}, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 

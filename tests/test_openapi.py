@@ -8,10 +8,10 @@ import re
 
 import pytest
 from openapi_spec_validator import validate
-from support import DATA, ROOT, schema_validator
+from support import DATA, ROOT, schema_validator, schemas
 
 OPENAPI = ROOT / "generated" / "openapi.json"
-HTTP = json.loads((ROOT / "schema" / "http.schema.json").read_text())
+HTTP = schemas()["http.schema.json"]
 BODIES = [json.loads(line) for line in (DATA / "neetbox-0.6.0-http.jsonl").read_text().splitlines() if line.strip()]
 
 

@@ -12,27 +12,26 @@ from jsonschema_specifications import REGISTRY
 from node import run_node
 from pydantic import TypeAdapter, ValidationError
 from referencing import Registry, Resource
-from support import SCHEMA_DIR, wire_vectors
+from support import schemas, wire_vectors
 
 import codegen
 import neetbox_protocol
+import schema_model
 from neetbox_protocol import BUNDLE, PROTOCOL_VERSION, schema, schema_names
 
 
 def test_protocol_version_comes_from_the_schema_and_is_semver():
-    source = json.loads((SCHEMA_DIR / "protocol.schema.json").read_text())
-    assert PROTOCOL_VERSION == source["x-protocol-version"]
+    assert PROTOCOL_VERSION == schema_model.protocol_version(schemas())
     assert [int(p) for p in PROTOCOL_VERSION.split(".")] and PROTOCOL_VERSION.count(".") == 2
     assert schema("protocol")["x-protocol-version"] == PROTOCOL_VERSION
     assert schema(BUNDLE)["x-protocol-version"] == PROTOCOL_VERSION
 
 
 def test_every_source_schema_is_published_unchanged():
-    sources = {p.relative_to(SCHEMA_DIR).as_posix().removesuffix(".schema.json"): p
-               for p in SCHEMA_DIR.rglob("*.schema.json") if "baselines" not in p.parts}  # fmt: skip
+    sources = {rel.removesuffix(".schema.json"): source for rel, source in schemas().items()}
     assert set(schema_names()) == {*sources, BUNDLE}
-    for name, path in sources.items():
-        assert schema(name) == json.loads(path.read_text()), name
+    for name, source in sources.items():
+        assert schema(name) == source, name
         assert schema(name + ".schema.json") == schema(name)
 
 
@@ -102,6 +101,7 @@ DOCUMENTATION_KEYS = {
     "x-endpoints",  # the HTTP read routes and their bodies (http.schema.json)
     "x-enum-varnames", "x-enum-descriptions",  # the names and meanings of enum members
     "x-same-as",  # a constant defined by another one of the same value
+    "x-peers",  # the identity types that are peers (the rest are routing targets), and their names
 }  # fmt: skip
 # keywords whose value is a subschema, a list of subschemas, or a map of names to subschemas
 ONE_SCHEMA = {"items", "contains", "additionalProperties", "propertyNames", "if", "then", "else", "not",
@@ -136,7 +136,7 @@ def subschemas(node, pointer=""):
 def published_files() -> dict:
     """Every JSON document of the published artifacts: the package's schemas (the bundle too),
     the AsyncAPI and OpenAPI documents."""
-    generated = SCHEMA_DIR.parent / "generated"
+    generated = Path(codegen.OUT_DIR)
     files = {name: schema(name) for name in schema_names()}
     files.update({p.name: json.loads(p.read_text()) for p in (generated / "asyncapi.json", generated / "openapi.json")})
     return files
@@ -153,7 +153,7 @@ def test_published_schemas_use_only_2020_12_keywords_and_documentation():
 def test_no_generator_setting_is_published():
     """No Python-only (or other codegen-only) annotation in any published document or in the npm
     package: x-python-import naming neetbox_protocol._runtime, x-default-factory, ..."""
-    generated = SCHEMA_DIR.parent / "generated"
+    generated = Path(codegen.OUT_DIR)
     texts = {name: json.dumps(doc) for name, doc in published_files().items()}
     texts.update({p.name: p.read_text() for p in (generated / "typescript").iterdir()})
     for name, text in texts.items():

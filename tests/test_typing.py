@@ -14,8 +14,8 @@ class declares its ``__init__`` for type checkers, which is what the plugin sees
 more with the plugin on, for a service that enables it. pyright is the npm package pinned in
 package.json, run with node; those tests skip where node is absent. The scripts are checked
 against the ``neetbox_protocol`` this interpreter imports (the editable checkout under
-``make test``, the installed wheel under ``make matrix``); the package check reads the checkout's
-generated/ and skips without it.
+``make test``, the installed wheel under ``make matrix``); the package check reads a copy of that
+same package (its generated and its hand-written modules, as they are installed together).
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ from support import ROOT
 TYPING = ROOT / "tests" / "typing"
 SCRIPTS = ["service.py", "neetbox_style.py"]
 MISTAKES = "mistakes.py"
-GENERATED = ROOT / "generated"
-PACKAGE = GENERATED / "neetbox_protocol"
 MYPY_ERROR = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+): error: (?P<message>.*)$", re.M)
 
 
@@ -116,29 +114,34 @@ def test_planted_mistakes_are_reported_by_pyright():
 # ----------------------------------------------------------------------------- the package itself
 
 
-def _package() -> Path:
-    if not PACKAGE.is_dir():
-        pytest.skip("the checkout's generated/ is absent")
-    return PACKAGE
+@pytest.fixture(scope="module")
+def package_root(tmp_path_factory) -> Path:
+    """A directory holding only a copy of the package this interpreter imports (the editable
+    install's links under ``make test``, the installed wheel under ``make matrix``): the checkers
+    read it as source, with nothing else beside it."""
+    import neetbox_protocol
+
+    root = tmp_path_factory.mktemp("package")
+    shutil.copytree(Path(neetbox_protocol.__file__).parent, root / "neetbox_protocol", ignore=shutil.ignore_patterns("__pycache__"))
+    return root
 
 
-def test_package_passes_mypy_strict(mypy_cache):
-    _package()
-    assert run_mypy(mypy_cache, "neetbox_protocol", cwd=GENERATED) == []
+def test_package_passes_mypy_strict(mypy_cache, package_root):
+    assert run_mypy(mypy_cache, "neetbox_protocol", cwd=package_root) == []
 
 
-def test_package_passes_pyright_strict(tmp_path):
-    # the package's absolute imports (neetbox_protocol._runtime) read the checkout's copy too, not an
-    # installed wheel's (whose classes pyright would take for other classes)
+def test_package_passes_pyright_strict(tmp_path, package_root):
+    # the package's absolute imports (neetbox_protocol._runtime) read the same copy, not the
+    # installed package (whose classes pyright would take for other classes)
     config = tmp_path / "pyrightconfig.json"
-    config.write_text(json.dumps({"typeCheckingMode": "strict", "extraPaths": [str(GENERATED)]}))
-    assert run_pyright(_package(), config=config) == []
+    config.write_text(json.dumps({"typeCheckingMode": "strict", "extraPaths": [str(package_root)]}))
+    assert run_pyright(package_root / "neetbox_protocol", config=config) == []
 
 
-def test_every_ignore_in_the_package_says_why():
+def test_every_ignore_in_the_package_says_why(package_root):
     """An inline ignore carries a reason after it; a file-wide pyright setting, on the next line."""
     found = 0
-    for path in sorted(_package().rglob("*.py")):
+    for path in sorted((package_root / "neetbox_protocol").rglob("*.py")):
         lines = path.read_text().splitlines()
         for n, line in enumerate(lines):
             for m in re.finditer(r"#\s*(type|pyright):\s*ignore(\[[^\]]*\])?", line):
@@ -150,12 +153,12 @@ def test_every_ignore_in_the_package_says_why():
     assert found > 0
 
 
-def test_eventmsg_init_seen_by_type_checkers_has_the_original_order():
+def test_eventmsg_init_seen_by_type_checkers_has_the_original_order(package_root):
     """The ``__init__`` codegen writes for type checkers (EnvelopeInit.jinja2) takes the original
     dataclass's parameters in the order the runtime's ``__init__`` reads positional arguments."""
     from neetbox_protocol import _runtime
 
-    tree = ast.parse((_package() / "models" / "envelope_schema.py").read_text())
+    tree = ast.parse((package_root / "neetbox_protocol" / "models" / "envelope_schema.py").read_text())
     init = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "__init__")
     names = [a.arg for a in init.args.args[1:]]
     assert tuple(names) == _runtime._ORIGINAL_ORDER

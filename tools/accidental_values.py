@@ -20,10 +20,11 @@ Safety: HOME and cwd are a temp dir holding a neetbox.toml with extensions off (
 thread); sockets may connect to loopback only; the daemon auto-spawn is blocked; each case has an
 alarm timeout; --table runs each mode in a subprocess under a timeout.
 
-Run from the repo root with the dropin venv (PY=~/.cache/dropin-venv/bin/python):
+Run from the repo root with the dropin venv (PY=~/.cache/dropin-venv/bin/python), after `make
+candidate` (the package as the wheel installs it, in build/candidate/):
   $PY tools/accidental_values.py --mode original [--json]
-  $PY tools/accidental_values.py --mode candidate --candidate generated [--json]
-  $PY tools/accidental_values.py --table [--candidate generated] [--diff-only] [--json]
+  $PY tools/accidental_values.py --mode candidate --candidate build/candidate [--json]
+  $PY tools/accidental_values.py --table [--candidate build/candidate] [--diff-only] [--json]
 --table --json gives per case: api, value, kind, verdict (same | differs | candidate raises |
 candidate drops: original sent, candidate sent nothing | candidate sends), must_not_raise (the
 issue's rule: a call with None/bool/number/NaN/inf that the original sent now raises), both records.
@@ -375,8 +376,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mode", choices=("original", "candidate"), help="run one mode in this process")
     ap.add_argument("--table", action="store_true", help="run both modes (subprocesses), print Markdown")
-    ap.add_argument("--candidate", default=os.path.join(os.path.dirname(__file__), "..", "generated"),
-                    help="dir from which `import neetbox_protocol` works (default: ../generated)")
+    ap.add_argument("--candidate", default=os.path.join(os.path.dirname(__file__), "..", "build", "candidate"),
+                    help="dir from which `import neetbox_protocol` works (default: ../build/candidate, made by `make candidate`)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of text")
     ap.add_argument("--diff-only", action="store_true", help="--table: only rows that differ")
     ap.add_argument("--width", type=int, default=150, help="--table: cut cells after this many chars")
