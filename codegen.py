@@ -107,6 +107,7 @@ DATAMODEL_FLAGS = [
 RUNTIME_MODULE = f"{PACKAGE}._runtime"
 PYTHON_TYPES = {  # value type -> the hand-written type of runtime/_runtime.py the models use for it
     "common.schema.json#/$defs/EventTypeName": "OpenEventType",
+    "common.schema.json#/$defs/Identifier": "Identifier",
     "common.schema.json#/$defs/Integer": "Integer",
     "common.schema.json#/$defs/Int64": "Int64",
     "common.schema.json#/$defs/NonFiniteNumber": "NonFiniteFloat",

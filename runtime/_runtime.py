@@ -8,8 +8,9 @@ What lives here, and only here:
 
 * ``ProtocolError`` -- the one exception every bad input raises (a ``ValueError``), with the
   field path of each problem;
-* ``get_timestamp``, ``Integer``, ``Int64`` and ``NonFiniteFloat`` -- the value types the models use
-  for schema locations (codegen's configuration: ``emitters.DEFAULT_FACTORIES``, ``codegen.PYTHON_TYPES``);
+* ``get_timestamp``, ``Identifier``, ``OpenEventType``, ``Integer``, ``Int64`` and ``NonFiniteFloat``
+  -- the value types the models use for schema locations (codegen's configuration:
+  ``emitters.DEFAULT_FACTORIES``, ``codegen.PYTHON_TYPES``);
 * ``EnvelopeBase`` -- the base class of the generated ``EventMsg``: the original module's API
   (positional and keyword construction, ``json``, ``dumps``, ``loads``, ``merge``) on top of
   the generated pydantic fields, plus the typed-event dispatch;
@@ -51,6 +52,7 @@ from pydantic import (
 )
 from typing_extensions import NotRequired, Self, TypeAlias, TypeAliasType, TypedDict
 
+from ._schemas import schema as _published_schema
 from .constants import DATETIME_FORMAT
 
 if TYPE_CHECKING:  # the typed events (the events module imports this one at run time)
@@ -64,6 +66,8 @@ __all__ = [
     "MAX_ERRORS",
     "MAX_INT_DIGITS",
     "EnvelopeBase",
+    "EventTypeName",
+    "Identifier",
     "Int64",
     "Integer",
     "NonFiniteFloat",
@@ -377,15 +381,85 @@ class _OpenEventType:
         return pydantic_core.core_schema.no_info_after_validator_function(_open_event_type, handler(source))
 
     def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
-        # said in JSON Schema too, so that ``Message``'s oneOf has exactly one match
-        return {**handler(core_schema), "not": {"enum": sorted(_EVENT_CLASSES)}}
+        # said in JSON Schema too, so that ``Message``'s oneOf has exactly one match; beside the
+        # name's own ``not`` (its line-break guard), under ``allOf``
+        schema: dict[str, Any] = handler(core_schema)
+        known = {"not": {"enum": sorted(_EVENT_CLASSES)}}
+        if "not" not in schema:
+            return {**schema, **known}
+        return {**schema, "allOf": [*schema.get("allOf", ()), known]}
 
     def __repr__(self) -> str:
         return "_OpenEventType()"
 
 
-#: The open envelope's ``eventType``: 1 to 128 characters, not an event type this version knows.
-OpenEventType = Annotated[StrictStr, Field(min_length=1, max_length=128), _OpenEventType()]
+@lru_cache(maxsize=None)
+def _common_def(name: str) -> dict[str, Any]:
+    definition: dict[str, Any] = _published_schema("common")["$defs"][name]
+    return definition
+
+
+def _excluded(rules: tuple[tuple[str, str], ...]) -> Any:
+    compiled = [(re.compile(pattern), pattern, why) for pattern, why in rules]
+
+    def check(value: str) -> str:
+        for regex, pattern, why in compiled:
+            if regex.search(value):
+                raise pydantic_core.PydanticCustomError(
+                    "string_pattern_excluded", "String should not match pattern '{pattern}'{why}", {"pattern": pattern, "why": why}
+                )
+        return value
+
+    return check
+
+
+def _why(rule: dict[str, Any]) -> str:
+    """The description of a `not` rule (``Not a Windows device name: ...``) as an error message's tail."""
+    text = str(rule.get("description", "")).rstrip(".")
+    return f" ({text[:1].lower()}{text[1:]})" if text else ""
+
+
+class _SchemaString:
+    """A string value type of common.schema.json as the models validate it, read from the published
+    schema so that its rules are written once: ``minLength``, ``maxLength`` and ``pattern``
+    (pydantic-core's Rust regex), then every ``not: {pattern}`` of the type, its own or under
+    ``allOf``, which pydantic has no keyword for (Python's ``re.search``, as stock jsonschema reads
+    it; the value has matched ``pattern`` by then, and the characters that pattern admits read
+    alike in ECMA-262, Python and Rust). Its JSON Schema is the published one."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
+        node = _common_def(self.name)
+        constrained = pydantic_core.core_schema.str_schema(
+            strict=True, min_length=node.get("minLength"), max_length=node.get("maxLength"), pattern=node.get("pattern")
+        )
+        rules = [n for n in (node, *node.get("allOf", ())) if "pattern" in n.get("not", {})]
+        excluded = tuple((n["not"]["pattern"], _why(n) if n is not node else "") for n in rules)
+        if not excluded:
+            return constrained
+        return pydantic_core.core_schema.no_info_after_validator_function(_excluded(excluded), constrained)
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        node = _common_def(self.name)
+        keys = ("title", "description", "not", "allOf", "examples")
+        return {**handler(core_schema), **{k: node[k] for k in keys if k in node}}
+
+    def __repr__(self) -> str:
+        return f"_SchemaString({self.name!r})"
+
+
+#: A project or run id (common.schema.json#/$defs/Identifier): path-safe, no Windows device name.
+Identifier = TypeAliasType("Identifier", Annotated[StrictStr, _SchemaString("Identifier")])
+
+#: An event type's name (common.schema.json#/$defs/EventTypeName): a lower-case SQL identifier.
+EventTypeName = Annotated[StrictStr, _SchemaString("EventTypeName")]
+
+#: The open envelope's ``eventType``: an EventTypeName that is not an event type this version knows.
+OpenEventType = Annotated[EventTypeName, _OpenEventType()]
 
 
 def _float_to_int(value: float) -> int:

@@ -95,10 +95,10 @@ def test_json_output_is_one_parseable_document(bad_capture):
 
 
 def test_strict_rejects_unknown_event_types():
-    msg = b'{"eventType": "future-thing", "payload": [1]}\n'
+    msg = b'{"eventType": "future_thing", "payload": [1]}\n'
     assert run("validate", "-", stdin=msg)[0] == 0
     code, out, _ = run("validate", "--strict", "-", stdin=msg)
-    assert code == 1 and "<stdin>:1: future-thing: eventType: unknown event type" in out
+    assert code == 1 and "<stdin>:1: future_thing: eventType: unknown event type" in out
 
 
 def test_stdin_dash_in_a_subprocess():

@@ -32,8 +32,7 @@ def example_vectors() -> list[dict]:
 
 def _constrains_characters(prop: dict, resolver) -> bool:
     """Whether every string a property's schema accepts is held to a pattern, enum or const (so a
-    line break in it is rejected); False when some branch takes any string (``series``) or a
-    string of any characters (``eventType``: an unknown event type is valid)."""
+    line break in it is rejected); False when some branch takes any string (``series``)."""
     if "$ref" in prop:
         resolved = resolver.lookup(prop["$ref"])
         return _constrains_characters(resolved.contents, resolved.resolver)
@@ -47,7 +46,7 @@ def line_break_vectors() -> list[dict]:
     (the first frame holding that key as a string): Python's ``re`` lets ``$`` match before a final
     newline, ECMA-262 and Rust's regex do not, so the published patterns must not depend on it.
     The verdict is derived from envelope.schema.json: invalid where the key's value type is held
-    to a pattern, enum or const (projectId, runId, timestamp, identityType), else valid."""
+    to a pattern, enum or const (projectId, runId, eventType, timestamp, identityType), else valid."""
     envelope = schema("envelope")
     resolver = registry().resolver(base_uri=envelope["$id"])
     vectors = []

@@ -74,7 +74,7 @@ def test_agree_on_mutated_messages(d):
     {"eventType": "scalar", "runId": "abc\n", "payload": {"x": 1, "y": 1}},
     {"eventType": "scalar", "payload": {"x": True, "y": 1}},
     {"eventType": "scalar", "payload": {"x": "NaN", "y": "nan"}},
-    {"eventType": "unknown-type", "payload": {"anything": [1]}},
+    {"eventType": "unknown_type", "payload": {"anything": [1]}},
     {"eventType": "handshake"},
     {"eventType": "status", "payload": {"result": 200}},
 ])  # fmt: skip

@@ -61,7 +61,7 @@ NAN_FRAMES = [  # (frame text, where the token is)
     ('{"eventType": "hyperparameters", "payload": {"lr": NaN, "grid": [1, Infinity]}}', ("payload", "grid", 1)),
     ('{"eventType": "progress", "series": "l", "payload": {"name": "l", "step": 1, "current": "c", "total": 2, "rate": NaN}}',
      ("payload", "rate")),
-    ('{"eventType": "some-future-type", "payload": {"v": [NaN]}}', ("payload", "v", 0)),
+    ('{"eventType": "some_future_type", "payload": {"v": [NaN]}}', ("payload", "v", 0)),
     ('{"eventType": "scalar", "payload": {"x": 1, "y": 2}, "someNewKey": -Infinity}', ("someNewKey",)),
 ]  # fmt: skip
 

@@ -24,6 +24,10 @@ TABLE = [
     ("not text/bytes/dict", 42, "<message>"),
     ("eventType missing", json.dumps({"projectId": "p"}), "eventType"),
     ("eventType not a string", frame(eventType=5), "eventType"),
+    ("eventType with upper case", frame(eventType="Future_type"), "eventType"),
+    ("eventType with a hyphen", frame(eventType="future-type"), "eventType"),
+    ("eventType with a leading digit", frame(eventType="2d"), "eventType"),
+    ("eventType over 63 characters", frame(eventType="a" * 64), "eventType"),
     ("eventId a string", frame(eventId="abc"), "eventId"),
     ("eventId a bool", frame(eventId=True), "eventId"),
     ("eventId beyond 64 bits", frame(eventId=2**63), "eventId"),
@@ -40,6 +44,9 @@ TABLE = [
     ("runId with a trailing newline", frame(runId="abc\n"), "runId"),
     ("runId with a control character", frame(runId="a\u0001b"), "runId"),
     ("projectId over 128 characters", frame(projectId="a" * 129), "projectId"),
+    ("projectId a Windows device name", frame(projectId="CON"), "projectId"),
+    ("runId a Windows device name with an extension", frame(runId="nul.txt"), "runId"),
+    ("projectId with a trailing dot", frame(projectId="abc."), "projectId"),
     ("scalar x not numeric", frame(payload={"x": "abc", "y": 1}), "payload.x"),
     ("scalar y missing", frame(payload={"x": 1}), "payload.y"),
     ("scalar payload missing", json.dumps({k: v for k, v in OK.items() if k != "payload"}), "payload"),
@@ -75,7 +82,7 @@ def test_size_limit_is_configurable():
 
 
 def test_strict_rejects_unknown_event_types():
-    src = json.dumps({"eventType": "future-thing", "payload": [1]})
+    src = json.dumps({"eventType": "future_thing", "payload": [1]})
     assert type(EventMsg.loads(src)) is EventMsg
     with pytest.raises(ProtocolError, match="eventType"):
         EventMsg.loads(src, strict=True)

@@ -165,6 +165,7 @@ def add_metric_event(repo: Copy) -> str:
 
 
 def test_adding_an_event_type_as_the_readme_says(repo):
+    released(repo)  # after a release, so the gate sees this change alone
     version = add_metric_event(repo)
     compat_out = repo.generate_and_check()  # 5. make generate, then make test (make check, then the suites)
     assert "warning:" not in compat_out and "0 breaking" in compat_out, compat_out

@@ -36,8 +36,8 @@ if TYPE_CHECKING:  # what type checkers see of each typed event's constructor, p
     from collections.abc import Mapping
     from pydantic import StrictStr
     from typing_extensions import Self
-    from ._runtime import DEFAULT_MAX_BYTES, EnvelopeBase, Int64
-    from .models.common_schema import Identifier, Timestamp
+    from ._runtime import DEFAULT_MAX_BYTES, EnvelopeBase, Identifier, Int64
+    from .models.common_schema import Timestamp
     from .models.identity_type_schema import IdentityType
     from .plain import (
         HandshakePayloadData,

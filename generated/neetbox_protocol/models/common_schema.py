@@ -19,23 +19,6 @@ Common = TypeAliasType(
 )
 
 
-Identifier = TypeAliasType(
-    "Identifier",
-    Annotated[
-        StrictStr,
-        Field(
-            description="A project or run id. The server names files after it, so it is path-safe: 1 to 128 characters from A-Z a-z 0-9 `_` `.` `-`, starting with a letter, digit or `_` (UUIDs pass; `..`, slashes, backslashes, spaces and control characters do not).",
-            examples=["5d0c8a3e-8a5e-4f1e-9a8c-2b7a4d1c9e11", "my-project_2"],
-            json_schema_extra={"not": {"pattern": "\\n"}},
-            max_length=128,
-            min_length=1,
-            pattern="^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
-            title="Identifier",
-        ),
-    ],
-)
-
-
 Timestamp = TypeAliasType(
     "Timestamp",
     Annotated[

@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from neetbox_protocol._runtime import (
     EnvelopeBase,
+    Identifier,
     Int64,
     OpenEventType,
     get_timestamp,
 )
 from pydantic import ConfigDict, Field, StrictStr
 
-from .common_schema import Identifier, Timestamp
+from .common_schema import Timestamp
 from .identity_type_schema import IdentityType
 
 
