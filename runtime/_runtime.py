@@ -287,8 +287,8 @@ class ReplyRule:
     event_types: frozenset[str]  #: the event types answered this way
 
     def applies(self, event_type: object, identity_type: object, payload: object) -> bool:
-        return (identity_type == self.identity and event_type in self.event_types and isinstance(payload, Mapping)
-                and any(k in payload for k in self.keys))  # fmt: skip
+        return (isinstance(identity_type, str) and identity_type == self.identity and isinstance(event_type, str)
+                and event_type in self.event_types and isinstance(payload, Mapping) and any(k in payload for k in self.keys))  # fmt: skip
 
 
 class _Registry:
@@ -1084,16 +1084,16 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             return super().__setattr__(name, value)
         name = _FIELD_NAMES.get(name, name)  # ``m.projectId = ...`` sets the field ``project_id``
         value = _python_value(name, value, type(self).model_fields)
-        extra = self.__pydantic_extra__
-        held: dict[str, Any] = self.__dict__ if name in type(self).model_fields else extra if extra is not None else {}  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
-        before = held.get(name, _ABSENT)
+        field = name in type(self).model_fields
+        before = self.__dict__.get(name, _ABSENT) if field else (self.__pydantic_extra__ or {}).get(name, _ABSENT)
         try:  # what BaseModel.__setattr__ does with validate_assignment, with the Python doors' context
             self.__pydantic_validator__.validate_assignment(self, name, value, context=PYTHON_VALUES)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
         try:
             _check_size(self)
-        except ProtocolError:  # the message stays as it was
+        except ProtocolError:  # the message stays as it was (validation replaced the dict that holds it)
+            held: dict[str, Any] = self.__dict__ if field else self.__pydantic_extra__  # pyright: ignore[reportAssignmentType]  # set just now
             if before is _ABSENT:
                 held.pop(name, None)
             else:

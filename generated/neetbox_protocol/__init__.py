@@ -20,7 +20,16 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Union
 
-from ._runtime import DEFAULT_MAX_BYTES, InstalledVersion, ProtocolError, get_timestamp
+from ._runtime import (
+    DEFAULT_MAX_BYTES,
+    MAX_DEPTH,
+    MAX_ERRORS,
+    MAX_INT_DIGITS,
+    InstalledVersion,
+    ProtocolArgumentError,
+    ProtocolError,
+    get_timestamp,
+)
 from ._schemas import BUNDLE, schema, schema_names
 from .constants import *  # noqa: F403  (every name is listed in constants.__all__)
 from .events import (
@@ -112,7 +121,11 @@ __all__ = [
     "EventMsg",
     "get_timestamp",
     "ProtocolError",
+    "ProtocolArgumentError",
     "DEFAULT_MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_ERRORS",
+    "MAX_INT_DIGITS",
     "PROTOCOL_VERSION",
     "schema",
     "schema_names",
