@@ -1093,7 +1093,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         try:
             _check_size(self)
         except ProtocolError:  # the message stays as it was (validation replaced the dict that holds it)
-            held: dict[str, Any] = self.__dict__ if field else self.__pydantic_extra__  # pyright: ignore[reportAssignmentType]  # set just now
+            held = cast("dict[str, Any]", self.__dict__ if field else self.__pydantic_extra__ or {})
             if before is _ABSENT:
                 held.pop(name, None)
             else:
