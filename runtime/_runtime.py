@@ -82,6 +82,8 @@ __all__ = [
 #: Largest message ``loads`` accepts by default, in bytes (characters for a ``str``).
 #: Pass ``max_bytes=`` to ``loads`` to change it per call.
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+#: JSON text longer than this may be longer written out (1e5 -> 100000.0): ``loads`` checks its size after reading
+_BIG_TEXT = DEFAULT_MAX_BYTES >> 2
 
 #: Deepest nesting of arrays/objects in a free-form value (the payload, an unknown key), counted
 #: from that value: the limit of pydantic's JSON parser (a deeper document is not JSON it reads),
@@ -295,6 +297,7 @@ class _Registry:
     """What the generated events module registers (``EnvelopeBase._register_events``)."""
 
     reply_rule: ReplyRule | None = None
+    reply_identity: str | None = None  # reply_rule.identity; None (no rule) matches no message's identityType
 
 
 class _ReplyDispatch:
@@ -406,11 +409,45 @@ def _excluded(rules: tuple[tuple[str, str], ...]) -> Any:
         for regex, pattern, why in compiled:
             if regex.search(value):
                 raise pydantic_core.PydanticCustomError(
-                    "string_pattern_excluded", "String should not match pattern '{pattern}'{why}", {"pattern": pattern, "why": why}
+                    "string_pattern_excluded", _EXCLUDED_MESSAGE, {"pattern": pattern, "why": why}
                 )
         return value
 
     return check
+
+
+#: ``not`` pattern -> a Rust regex (no look-around) that matches only strings the ``not`` rule
+#: lets through: a value it matches skips the Python check of that rule (most ids: a UUID's stem
+#: is 36 characters, no device name's). A sufficient condition, not the complement: a value it
+#: does not match is checked in Python as before. tests/test_fast_paths.py checks both agree.
+_EXCLUSION_FAST_PATHS: dict[str, str] = {
+    "\\n": "^[^\\n]*$",
+    # a device name's stem (what precedes the first dot) has 3 or 4 characters and starts with
+    # one of C P A N L: any other first character, or a stem of 1, 2 or 5+ characters, passes
+    "^([Cc][Oo][Nn]|[Pp][Rr][Nn]|[Aa][Uu][Xx]|[Nn][Uu][Ll]|[Cc][Oo][Mm][0-9]|[Ll][Pp][Tt][0-9])(\\..*)?$":
+        "^(?:[^CcPpAaNnLl.]|[^.]{5}|[^.]{1,2}(?:\\.|$))",
+}
+
+
+def _excluding(constrained: pydantic_core.CoreSchema, excluded: tuple[tuple[str, str], ...]) -> pydantic_core.CoreSchema:
+    """``constrained`` then each ``not`` rule in order, as ``_excluded`` checks them: where a rule
+    has a fast path (``_EXCLUSION_FAST_PATHS``), pydantic-core tries that regex first and calls
+    the Python check only when it does not match; the rule's error is the one ``_excluded``
+    raises (the union's custom error, which is raised only when both branches refuse)."""
+    cs = pydantic_core.core_schema
+    if not all(pattern in _EXCLUSION_FAST_PATHS for pattern, _ in excluded):
+        return cs.no_info_after_validator_function(_excluded(excluded), constrained)
+    steps = [constrained]
+    for pattern, why in excluded:
+        steps.append(cs.union_schema(
+            [cs.str_schema(pattern=_EXCLUSION_FAST_PATHS[pattern]), cs.no_info_plain_validator_function(_excluded(((pattern, why),)))],
+            mode="left_to_right", custom_error_type="string_pattern_excluded",
+            custom_error_message=_EXCLUDED_MESSAGE, custom_error_context={"pattern": pattern, "why": why},
+        ))  # fmt: skip
+    return cs.chain_schema(steps)
+
+
+_EXCLUDED_MESSAGE = "String should not match pattern '{pattern}'{why}"
 
 
 def _why(rule: dict[str, Any]) -> str:
@@ -441,7 +478,7 @@ class _SchemaString:
         excluded = tuple((n["not"]["pattern"], _why(n) if n is not node else "") for n in rules)
         if not excluded:
             return constrained
-        return pydantic_core.core_schema.no_info_after_validator_function(_excluded(excluded), constrained)
+        return _excluding(constrained, excluded)
 
     def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
         node = _common_def(self.name)
@@ -1093,7 +1130,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         try:
             _check_size(self)
         except ProtocolError:  # the message stays as it was (validation replaced the dict that holds it)
-            held = cast("dict[str, Any]", self.__dict__ if field else self.__pydantic_extra__ or {})
+            held: dict[str, Any] = self.__dict__ if field else self.__pydantic_extra__ or {}  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
             if before is _ABSENT:
                 held.pop(name, None)
             else:
@@ -1164,13 +1201,14 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
                     msg: EnvelopeBase = fast(src)
                 except ValidationError as exc:
                     return _bare_tokens(cls._settle(exc, src, True, strict))
-                if msg.__dict__["identity_type"] is not None and _is_reply(msg):
+                # a reply needs the reply rule's identityType (compared first: one dict lookup)
+                if msg.__dict__["identity_type"] == _Registry.reply_identity and _is_reply(msg):
                     return _bare_tokens(cls._dispatch(src, True, strict))  # a typed event's shape, and a reply
                 # a typed payload holds the strict-JSON form already (``PlainNumber``, ``PlainAny``);
                 # unknown keys are free-form
                 if msg.__pydantic_extra__:
                     _strict_json_floats(msg.__pydantic_extra__)
-                if len(src) > DEFAULT_MAX_BYTES >> 2:  # big: may be longer written out (1e5 -> 100000.0)
+                if len(src) > _BIG_TEXT:  # big: may be longer written out (1e5 -> 100000.0)
                     _check_size(msg, max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
                 return msg
         if type(max_bytes) is not int:
@@ -1280,6 +1318,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         cls._event_classes = dict(classes)
         cls._reply_class = reply
         _Registry.reply_rule = reply_rule
+        _Registry.reply_identity = reply_rule.identity
         _EVENT_CLASSES.update(classes)
         cls._message_adapter = TypeAdapter(message)
         cls._strict_adapter = TypeAdapter(known_message)

@@ -1,11 +1,13 @@
-"""The runtime's fast paths (see the Performance section of the README) give exactly what the
+"""The runtime's fast paths (see docs/performance.md) give exactly what the
 plain pydantic paths they replace give:
 
 * a payload union of object shapes validated left to right (where ``_first_fit_is_best`` allows
   it) keeps the shape pydantic's default smart mode keeps: same value, same key order, same errors;
 * ``Integer``/``Int64`` read from JSON text (pydantic-core alone) == read from Python objects
   (the before-validator and pydantic's bounds);
-* ``dumps()``/``.json`` (one serializer over ``__dict__``) == the model's own serializer.
+* ``dumps()``/``.json`` (one serializer over ``__dict__``) == the model's own serializer;
+* a string type's ``not`` rules (``Identifier``: no Windows device name) with their Rust regex fast
+  path == the Python check alone: same verdict, same error.
 """
 
 import json
@@ -190,3 +192,36 @@ def test_dumps_equals_the_model_serializer_on_generated_messages(data):
     m.identity_type = "web"  # after assignment too
     m.payload = m.json["payload"]
     assert m.dumps().encode() == model_serializer_json(m)
+
+
+IDS = ["CON", "con", "Con.txt", "nul.tar.gz", "COM0", "com9.x", "LPT1", "lpt5.", "COM", "LPT", "CONX", "CON_", "ACON",
+       "aux1", "PRN.", "NUL.projectdb", "a", "ab", "abc", "abcd", "abcde", "a.b", "c.on", "cx.txt", "console.log",
+       "013425f7-1058-4061-9b92-68c2ac46ef34", "c0m1", "lpt10", "nulx.y", "x" * 128, ".", "a\n", "\n", ""]
+
+
+def _verdict(fn, value):
+    try:
+        return ("ok", fn(value))
+    except (ValidationError, pydantic_core.PydanticCustomError) as exc:
+        err = exc.errors()[0] if isinstance(exc, ValidationError) else {"type": exc.type, "msg": exc.message()}
+        return ("error", err["type"], err["msg"])
+
+
+@pytest.mark.parametrize("name", ["Identifier"])
+@given(data=st.one_of(st.sampled_from(IDS), st.text(alphabet="CcOoNnPpRrAaUuXxLlTtMm0159._-", max_size=8), st.text(max_size=8)))
+@SETTINGS
+def test_not_rules_fast_path_equals_the_python_check(name, data):
+    """The validator (Rust regex first, Python only where it does not match) against the
+    constrained string then ``_excluded``'s Python check of every ``not`` rule."""
+    node = _runtime._common_def(name)
+    core = pydantic_core.core_schema
+    constrained = core.str_schema(strict=True, min_length=node.get("minLength"), max_length=node.get("maxLength"), pattern=node.get("pattern"))
+    rules = [n for n in (node, *node.get("allOf", ())) if "pattern" in n.get("not", {})]
+    excluded = tuple((n["not"]["pattern"], _runtime._why(n) if n is not node else "") for n in rules)
+    assert all(p in _runtime._EXCLUSION_FAST_PATHS for p, _ in excluded)  # the fast path is in use
+    slow = pydantic_core.SchemaValidator(core.no_info_after_validator_function(_runtime._excluded(excluded), constrained))
+    fast = pydantic_core.SchemaValidator(_runtime._excluding(constrained, excluded))
+    for value in (data, data.upper(), data.lower()):
+        assert _verdict(fast.validate_python, value) == _verdict(slow.validate_python, value), value
+        text = json.dumps(value)
+        assert _verdict(fast.validate_json, text) == _verdict(slow.validate_json, text), value
