@@ -218,8 +218,30 @@ def event_specs(schemas: dict[str, dict]) -> list[dict]:
             "payload_module": python_module(event["payload_rel"]), "payload_type": payload["title"],
             "payload_required": event["payload_required"],
             "union_mode": PAYLOAD_UNION_MODES.get(event["payload_rel"]),
+            "by_series": payload_by_series(schemas, event),
         })  # fmt: skip
     return specs
+
+
+def payload_by_series(schemas: dict[str, dict], event: dict) -> dict[str, str]:
+    """The series -> payload shape table of a typed event whose ``allOf`` says, for each series,
+    ``if {series: const S} then {payload: $ref <its payload schema>#/$defs/Shape}`` (the status
+    event): {S: Shape}, Shape being one of the payload union's branches; {} for the others."""
+    branch = schemas[schema_model.MESSAGE_FILE]["$defs"][event["key"]]
+    payload = schemas[event["payload_rel"]]
+    shapes = {b.get("$ref", "").rsplit("/", 1)[-1] for b in payload.get("anyOf", [])}
+    table = {}
+    for rule in branch.get("allOf", []):
+        try:
+            series = rule["if"]["properties"]["series"]["const"]
+            ref = rule["then"]["properties"]["payload"]["$ref"]
+        except (KeyError, TypeError):
+            raise SystemExit(f"{event['title']}: allOf holds a rule that is not `if series const ... then payload $ref ...`") from None
+        rel, _, pointer = ref.partition("#/$defs/")
+        if rel != event["payload_rel"] or pointer not in shapes or rule["if"].get("required") != ["series"]:
+            raise SystemExit(f"{event['title']}: series {series!r} selects {ref}, not a branch of {event['payload_rel']}")
+        table[series] = pointer
+    return table
 
 
 def envelope_fields(schemas: dict[str, dict]) -> list[dict]:

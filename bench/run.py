@@ -1,6 +1,7 @@
 """`make bench`: neetbox_protocol against its baselines, on real neetbox 0.6.0 frames.
 
     .venv/bin/python bench/run.py [--quick] [--out bench/results.json] [--rounds N]
+    .venv/bin/python bench/run.py --event-types status   # loads(str) of these event types only
 
 Measures, in one run, on the same messages (see messages.py):
 
@@ -138,10 +139,10 @@ def pydantic_native(mix: list[str], rounds: int, target: float) -> dict[str, dic
     return timing.interleaved(cases, rounds=rounds, target=target, per=len(mix))
 
 
-def by_event_type(vectors: list[dict], rounds: int, target: float) -> dict[str, dict]:
+def by_event_type(vectors: list[dict], rounds: int, target: float, types: tuple[str, ...] = messages.MIX_TYPES) -> dict[str, dict]:
     """loads(str) per message for each event type of the mix: where ours gains and where not."""
     out = {}
-    for event_type in messages.MIX_TYPES:
+    for event_type in types:
         frames = [v["frame"] for v in vectors if v["eventType"] == event_type]
         cases = {
             "ours": lambda: [EventMsg.loads(s) for s in frames],
@@ -320,15 +321,18 @@ def table(res: dict) -> str:
         f"{label} {fmt_time(pn[k]['min'])} ({pn[k]['min'] / pn['loads']['min']:.2f}x loads)"
         for k, label in (("loads", "`EventMsg.loads`"), ("message_adapter", "`TypeAdapter(Message).validate_json`"),
                          ("known_adapter", "`TypeAdapter(KnownMessage).validate_json`"))))
-    bt = res["by_event_type"]
-    type_rows = [[t, str(bt[t]["n"]), fmt_time(bt[t]["ours"]["min"]),
-                  f"{fmt_time(bt[t]['stdlib']['min'])} ({bt[t]['stdlib']['min'] / bt[t]['ours']['min']:.2f}x)",
-                  f"{fmt_time(bt[t]['msgspec']['min'])} ({bt[t]['msgspec']['min'] / bt[t]['ours']['min']:.2f}x)"] for t in bt]
-    out.append("\nloads(str) by event type, per msg:\n" + markdown(
-        ["event type", "frames", LABELS["ours"], LABELS["stdlib"], LABELS["msgspec"]], type_rows))
+    out.append(by_event_type_table(res["by_event_type"]))
     out.append("\n" + markdown(["target", "measured", "goal", "met?"],
                                [[t["target"], f"{t['measured']:.2f} {t['unit']}", t["goal"], "yes" if t["met"] else "**no**"] for t in res["targets"]]))
     return "\n".join(out)
+
+
+def by_event_type_table(bt: dict[str, dict]) -> str:
+    type_rows = [[t, str(bt[t]["n"]), fmt_time(bt[t]["ours"]["min"]),
+                  f"{fmt_time(bt[t]['stdlib']['min'])} ({bt[t]['stdlib']['min'] / bt[t]['ours']['min']:.2f}x)",
+                  f"{fmt_time(bt[t]['msgspec']['min'])} ({bt[t]['msgspec']['min'] / bt[t]['ours']['min']:.2f}x)"] for t in bt]
+    return "\nloads(str) by event type, per msg:\n" + markdown(
+        ["event type", "frames", LABELS["ours"], LABELS["stdlib"], LABELS["msgspec"]], type_rows)
 
 
 def markdown(head: list[str], rows: list[list[str]]) -> str:
@@ -410,10 +414,20 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--quick", action="store_true", help="smoke-test mode: tiny sizes, one round")
     ap.add_argument("--out", default=str(HERE / "results.json"), help="where to write the results (JSON)")
     ap.add_argument("--rounds", type=int, default=None, help="rounds per micro-benchmark (default 7; quick 1)")
+    ap.add_argument("--event-types", default=None, metavar="TYPE[,TYPE...]",
+                    help="only loads(str) by event type, for these types (e.g. status); prints, writes nothing")
     args = ap.parse_args(argv)
     quick = args.quick
     rounds = args.rounds or (1 if quick else 7)
     target = 0.0 if quick else 0.05  # seconds per sample (0: one call per sample)
+    if args.event_types:
+        types = tuple(t for t in args.event_types.split(",") if t)
+        unknown = set(types) - set(messages.MIX_TYPES)
+        if unknown:
+            ap.error(f"--event-types: not in the mix: {', '.join(sorted(unknown))} (the mix: {', '.join(messages.MIX_TYPES)})")
+        bt = by_event_type(messages.load_mix(), rounds, target / 4, types)
+        print(by_event_type_table(bt))
+        return {"by_event_type": bt}
     sizes = {"small": 200, "large": 2000} if quick else {"small": 10_000, "large": 100_000}
     batch_rounds = {"small": 1, "large": 1} if quick else {"small": 7, "large": 3}
     import_runs = 1 if quick else 11

@@ -14,6 +14,7 @@ What lives here, and only here:
 * ``EnvelopeBase`` -- the base class of the generated ``EventMsg``: the original module's API
   (positional and keyword construction, ``json``, ``dumps``, ``loads``, ``merge``) on top of
   the generated pydantic fields, plus the typed-event dispatch;
+* ``series_choice`` -- the validator of a typed event whose ``series`` selects its payload's shape;
 * ``payload_type`` -- turns a generated payload model into the dict-valued validator a typed
   event stores (neetbox's server json.dumps()es payloads and stores them in sqlite, so a payload
   must stay a plain ``dict``; ``EventMsg.typed_payload`` gives the model view).
@@ -31,7 +32,7 @@ import time
 import types
 import typing
 from dataclasses import dataclass
-from collections.abc import Container, Mapping
+from collections.abc import Container, Hashable, Mapping
 from datetime import datetime as _datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, cast, overload
@@ -77,6 +78,7 @@ __all__ = [
     "ProtocolError",
     "get_timestamp",
     "payload_type",
+    "series_choice",
 ]
 
 #: Largest message ``loads`` accepts by default, in bytes (characters for a ``str``).
@@ -649,7 +651,8 @@ def _closest_shape(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for err in errors:
         loc = err["loc"]
         at = next((i for i, item in enumerate(loc) if isinstance(item, str) and i + 1 < len(loc)
-                   and (item in _BRANCH_LABELS or item.startswith(("dict[", "list[")))), None)
+                   and (item in _BRANCH_LABELS or item.startswith(("dict[", "list[")))
+                   and item not in _ANY_SERIES_TAGS), None)
         if at is None:
             rest.append(err)
         else:
@@ -863,6 +866,120 @@ def payload_type(tp: Any, union_mode: Literal["smart", "left_to_right"] | None =
     if union_mode is not None:
         twin = Annotated[twin, Field(union_mode=union_mode)]
     return twin
+
+
+def series_choice(cls: type[BaseModel], source: Any, handler: Any, by_series: Mapping[str, str]) -> pydantic_core.CoreSchema:
+    """The core schema of a typed event whose envelope ``series`` selects its payload's shape
+    (message.schema.json's ``allOf`` of ``if series const ... then payload ...``, the table
+    codegen emits as ``_payload_by_series``: series -> branch title of the payload union).
+
+    One class, several validators: a tagged union, keyed on ``series``, of copies of the model's
+    own schema whose payload is the selected branch alone; any other series (or none) takes the
+    model as it is (the payload's union of every shape). Every choice builds ``cls``, so
+    ``type(msg) is cls``; a choice's tag is the shape's name (``PlatformInfo``; the payload's,
+    ``StatusPayload``, for any other series), a label error paths drop like the union's own."""
+    schema: Any = handler(source)  # core schemas as plain dicts: copied and rewritten below
+    outer, model = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
+    if model["type"] == "tagged-union" and cls.__dict__.get("__pydantic_complete__"):
+        # the class's schema, built already (another model or union names the class): one of its
+        # choices, which pydantic-core replaces by the class's own validator, the tagged union --
+        # the union itself would be used as is and then again in each choice (two dispatches)
+        last = model["choices"][next(reversed(model["choices"]))]  # the choice for any other series
+        return cast("pydantic_core.CoreSchema", {**outer, "schema": last} if outer is not None else last)
+    if model["type"] in ("tagged-union", "definition-ref"):
+        return cast("pydantic_core.CoreSchema", schema)
+    if model["type"] != "model":
+        raise TypeError(f"{cls.__name__}: series_choice needs a model schema, not {model['type']!r}")
+    fields = model["schema"]["fields"]
+    union = fields["payload"]["schema"]
+    if union["type"] != "union":
+        raise TypeError(f"{cls.__name__}: the payload is not a union of shapes")
+    branches: dict[str, Any] = {c[1]: c[0] for c in union["choices"] if isinstance(c, tuple)}
+    base: dict[str, Any] = {k: v for k, v in model.items() if k != "ref"}
+    meta: dict[str, Any] = dict(model.get("metadata") or {})
+
+    def rules_js(core: Any, js_handler: Any) -> Any:
+        """The JSON Schema pydantic gives the class (FastAPI's OpenAPI): the schema's if/then
+        rules beside the union of every shape, so it judges a message as the schemas do."""
+        json_schema = js_handler(core)
+        target = js_handler.resolve_ref_schema(json_schema)
+        target["allOf"] = [*target.get("allOf", []), *(
+            {"if": {"properties": {"series": {"const": series}}, "required": ["series"]},
+             "then": {"properties": {"payload": js_handler(branches[label])}}} for series, label in by_series.items())]
+        return json_schema
+
+    choices: dict[Hashable, Any] = {}
+    tags: dict[str, str] = {}
+    any_series: str = getattr(getattr(cls, "_payload_model", None), "__name__", "payload")  # StatusPayload
+
+    def union_js(core: Any, js_handler: Any) -> Any:
+        return js_handler(choices[any_series])  # one schema, the rules inside, not a oneOf of the choices
+
+    for series, label in by_series.items():
+        tag = tags[series] = label  # the shape's name: a label error paths drop (_BRANCH_LABELS)
+        payload = {**fields["payload"], "schema": branches[label]}
+        choices[tag] = {**base, "schema": {**model["schema"], "fields": {**fields, "payload": payload}}}
+    # last: the choice for any other series (or none), the model as it is
+    choices[any_series] = {**base, "metadata": {**meta, "pydantic_js_functions": [*meta.get("pydantic_js_functions", []), rules_js]}}
+    _BRANCH_LABELS.update((*tags.values(), any_series))
+    _ANY_SERIES_TAGS.add(any_series)
+
+    def tag_of(value: Any) -> str:
+        series: object = value.get("series") if type(value) is dict else getattr(value, "series", None)
+        return tags.get(series, any_series) if type(series) is str else any_series
+
+    _SERIES_TAGGERS[cls] = tag_of
+    chosen = pydantic_core.core_schema.tagged_union_schema(choices, tag_of, ref=model.get("ref"), metadata={"pydantic_js_functions": [union_js]})
+    return cast("pydantic_core.CoreSchema", {**outer, "schema": chosen} if outer is not None else chosen)
+
+
+_ANY_SERIES_TAGS: set[str] = set()  # series_choice's tag of the union of every shape (StatusPayload)
+_SERIES_TAGGERS: dict[type, Any] = {}  # class -> its series_choice's tag function
+
+
+@lru_cache(maxsize=None)
+def _series_validators(cls: type[BaseModel]) -> dict[str, pydantic_core.SchemaValidator]:
+    """Each choice of ``cls``'s series_choice as a validator of its own: pydantic-core assigns a
+    field with a model's validator, never a tagged union's."""
+    schema: Any = cls.__pydantic_core_schema__
+    outer, union = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
+    # a stand-in class: pydantic-core would take ``cls``'s own validator (the tagged union) for a
+    # model schema naming ``cls``; assignment writes the instance's __dict__ whatever the class
+    stand_in = type(cls.__name__, (), {})
+    out = {}
+    for tag, choice in union["choices"].items():
+        model = {**choice, "cls": stand_in}
+        core = cast("pydantic_core.CoreSchema", {**outer, "schema": model} if outer else model)
+        out[tag] = pydantic_core.SchemaValidator(core, choice.get("config"))  # the core config pydantic gave the class
+    return out
+
+
+@lru_cache(maxsize=None)
+def _series_shapes(cls: type[BaseModel]) -> dict[str, Any]:
+    """series -> the generated payload type it selects (``PlatformInfo``...), for ``typed_payload``."""
+    by_name = {getattr(b, "__name__", None): b for b in typing.get_args(_unalias(getattr(cls, "_payload_model")))}
+    return {series: by_name[label] for series, label in getattr(cls, "_payload_by_series").items()}
+
+
+def _validate_assignment(model: BaseModel, name: str, value: Any) -> None:
+    """``validate_assignment``; where the series selects the payload's shape, with the validator
+    of the shape the series (after the assignment) selects: setting the series checks the
+    payload against its shape too, and leaves the message as it was when it does not fit."""
+    cls = type(model)
+    tag_of = _SERIES_TAGGERS.get(cls)
+    if tag_of is None:
+        model.__pydantic_validator__.validate_assignment(model, name, value, context=PYTHON_VALUES)
+        return
+    validator = _series_validators(cls)[tag_of({"series": value if name == "series" else model.__dict__.get("series")})]
+    before = model.__dict__.get("series")
+    validator.validate_assignment(model, name, value, context=PYTHON_VALUES)
+    if name == "series":
+        try:
+            validator.validate_assignment(model, "payload", model.__dict__.get("payload"), context=PYTHON_VALUES)
+        except ValidationError:
+            held: dict[str, Any] = model.__dict__  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
+            held["series"] = before
+            raise
 
 
 def _dictify(tp: Any) -> Any:
@@ -1124,7 +1241,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         field = name in type(self).model_fields
         before = self.__dict__.get(name, _ABSENT) if field else (self.__pydantic_extra__ or {}).get(name, _ABSENT)
         try:  # what BaseModel.__setattr__ does with validate_assignment, with the Python doors' context
-            self.__pydantic_validator__.validate_assignment(self, name, value, context=PYTHON_VALUES)
+            _validate_assignment(self, name, value)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
         try:
@@ -1302,6 +1419,9 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         model = type(self)._payload_model
         if model is None:
             return self.payload
+        series = self.__dict__.get("series")
+        if isinstance(series, str) and type(self) in _SERIES_TAGGERS:  # the shape the series selects, if it names one
+            model = _series_shapes(cast("type[BaseModel]", type(self))).get(series, model)
         try:
             return _adapter(model).validate_python(self.payload)
         except ValidationError as exc:  # a payload changed in place since the message was validated

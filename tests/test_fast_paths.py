@@ -6,6 +6,9 @@ plain pydantic paths they replace give:
 * ``Integer``/``Int64`` read from JSON text (pydantic-core alone) == read from Python objects
   (the before-validator and pydantic's bounds);
 * ``dumps()``/``.json`` (one serializer over ``__dict__``) == the model's own serializer;
+* a payload whose shape the envelope's series selects (status: ``series_choice``) == the union of
+  every shape, where the union's verdict is the schema's (a series the table does not name), and
+  where it is not (a named series): accepted iff the selected shape alone accepts, same value;
 * a string type's ``not`` rules (``Identifier``: no Windows device name) with their Rust regex fast
   path == the Python check alone: same verdict, same error.
 """
@@ -26,9 +29,20 @@ from neetbox_protocol import EVENT_CLASSES, EventMsg, ProtocolError, _runtime
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
 
+def _model_schema(cls) -> dict:
+    """The class's model schema; for a payload chosen by series (``series_choice``), the choice
+    for any other series: the payload's union of every shape."""
+    schema = cls.__pydantic_core_schema__
+    if schema["type"] == "definitions":
+        schema = schema["schema"]
+    if schema["type"] == "tagged-union":
+        schema = schema["choices"][cls._payload_model.__name__]
+    return schema
+
+
 def _left_to_right(cls) -> bool:
     """Whether the payload (a union of shapes) is validated left to right."""
-    schema = cls.__pydantic_core_schema__["schema"]["schema"]["fields"]["payload"]["schema"]
+    schema = _model_schema(cls)["schema"]["fields"]["payload"]["schema"]
     while schema["type"] in ("default", "nullable"):
         schema = schema["schema"]
     return schema["type"] == "union" and schema.get("mode") == "left_to_right"
@@ -225,3 +239,84 @@ def test_not_rules_fast_path_equals_the_python_check(name, data):
         assert _verdict(fast.validate_python, value) == _verdict(slow.validate_python, value), value
         text = json.dumps(value)
         assert _verdict(fast.validate_json, text) == _verdict(slow.validate_json, text), value
+
+
+# ----------------------------------------------------------------------------- series_choice
+
+SERIES_TYPES = [t for t, cls in EVENT_CLASSES.items() if getattr(cls, "_payload_by_series", None)]
+
+
+@pytest.fixture(scope="module")
+def union_twins():
+    """Each event class whose series selects the payload's shape, as it was before: one model whose
+    payload is the union of every shape, whatever the series."""
+    plain = classmethod(lambda cls, source, handler: handler(source))
+    return {t: type(f"Union{EVENT_CLASSES[t].__name__}", (EVENT_CLASSES[t],), {"__module__": __name__, "__get_pydantic_core_schema__": plain})
+            for t in SERIES_TYPES}  # fmt: skip
+
+
+def _payload_alone(cls, series: str):
+    """The validator of the shape ``series`` selects, on its own (a TypeAdapter of its branch)."""
+    import typing
+
+    from pydantic import TypeAdapter
+
+    branch = {getattr(b, "__name__", None): b for b in typing.get_args(_runtime._unalias(cls._payload_model))}[cls._payload_by_series[series]]
+    return TypeAdapter(_runtime.payload_type(branch))
+
+
+def test_the_series_table_is_the_schemas():
+    """codegen reads the table from message.schema.json's allOf; the class holds it."""
+    import codegen
+
+    specs = {e["event_type"]: e["by_series"] for e in codegen.event_specs(codegen.load_schemas()) if e["by_series"]}
+    assert specs == {t: EVENT_CLASSES[t]._payload_by_series for t in SERIES_TYPES}
+    assert specs["status"] == {"platform": "PlatformInfo", "config": "WorkspaceConfig", "action": "ActionRegistry"}
+
+
+def assert_series_agrees(cls, twin, d):
+    series = d.get("series")
+    for validate in (outcome, lambda c, x: outcome_json(c, json.dumps(x))):
+        new, old = validate(cls, d), validate(twin, d)
+        if not (isinstance(series, str) and series in cls._payload_by_series):
+            # any other series: the union of every shape, as before (errors lose nothing but the label)
+            assert new[0] == old[0], (new, old)
+            if new[0] == "ok":
+                assert new[1] == old[1] and same(new[2], old[2])
+            else:
+                assert [(tuple(i for i in loc if i not in _runtime._ANY_SERIES_TAGS), t, m) for loc, t, m in new[1]] == old[1]
+            continue
+        try:
+            alone = _payload_alone(cls, series).validate_python(d["payload"]) if "payload" in d else None
+        except ValidationError:
+            alone = ValidationError
+        if new[0] == "ok":
+            assert alone is not ValidationError and old[0] == "ok", (new, old)
+            assert same(new[2], alone)
+            assert new[2] == old[2]  # the union's value (another shape may order the keys otherwise)
+        else:
+            assert alone is ValidationError or "payload" not in d or any(loc[-1] != "payload" and "payload" not in loc for loc, _, _ in new[1]), new
+
+
+@pytest.mark.parametrize("vec", [v for v in wire_vectors() if v["eventType"] in SERIES_TYPES], ids=lambda v: str(v["seq"]))
+def test_series_choice_agrees_with_the_union_on_the_wire_corpus(union_twins, vec):
+    d = json.loads(vec["frame"])
+    cls = EVENT_CLASSES[d["eventType"]]
+    assert type(EventMsg.loads(vec["frame"])) is cls
+    assert outcome_json(cls, vec["frame"]) == outcome_json(union_twins[d["eventType"]], vec["frame"])
+    assert_series_agrees(cls, union_twins[d["eventType"]], d)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_series_choice_agrees_with_the_union_on_generated_payloads(union_twins, data):
+    event_type = data.draw(st.sampled_from(SERIES_TYPES))
+    cls = EVENT_CLASSES[event_type]
+    d = data.draw(messages(event_type))
+    d["series"] = data.draw(st.sampled_from([*cls._payload_by_series, None, "other", d.get("series")]))
+    if isinstance(d.get("payload"), dict) and d["payload"] and data.draw(st.booleans()):
+        key = data.draw(st.sampled_from(sorted(d["payload"])))
+        d["payload"][key] = data.draw(st.sampled_from(WEIRD))
+    assert_series_agrees(cls, union_twins[event_type], d)
+    if outcome(cls, d)[0] == "ok":
+        assert type(EventMsg.loads(d)) is cls

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias, Union
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, GetCoreSchemaHandler, Tag
+from pydantic_core import CoreSchema
 
-from ._runtime import REPLY_DISPATCH, REPLY_TAG, UNKNOWN_EVENT_TAG, ReplyRule, known_message_tag, message_tag, payload_type
+from ._runtime import REPLY_DISPATCH, REPLY_TAG, UNKNOWN_EVENT_TAG, ReplyRule, known_message_tag, message_tag, payload_type, series_choice
 from .models.common_schema import Reply
 from .models.envelope_schema import EventMsg
 from .models.identity_type_schema import IdentityType
@@ -415,7 +416,7 @@ class HyperparametersEvent(EventMsg):
 
 
 class StatusEvent(EventMsg):
-    """A `status` event.
+    """A `status` event. Its series selects the payload's shape: `platform` a PlatformInfo, `config` a WorkspaceConfig, `action` an ActionRegistry; any other series (or none) takes any of the three.
 
     Payload: A section of the run's status; the envelope's series names it: `config` (the workspace config), `platform`, or `action` (every registered action).
     """
@@ -426,6 +427,13 @@ class StatusEvent(EventMsg):
         payload: StatusPayloadData
     else:
         payload: Annotated[payload_type(StatusPayload, union_mode="left_to_right"), Field(description="A section of the run's status; the envelope's series names it: `config` (the workspace config), `platform`, or `action` (every registered action).")]
+
+    #: series -> the payload's shape it selects (message.schema.json's ``allOf``); other series: any shape
+    _payload_by_series: ClassVar[dict[str, str]] = {"platform": "PlatformInfo", "config": "WorkspaceConfig", "action": "ActionRegistry"}
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return series_choice(cls, source, handler, cls._payload_by_series)
 
     if TYPE_CHECKING:
 
