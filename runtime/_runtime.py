@@ -58,6 +58,7 @@ from .constants import DATETIME_FORMAT
 
 if TYPE_CHECKING:  # the typed events (the events module imports this one at run time)
     from pydantic._internal._model_construction import ModelMetaclass
+    from pydantic.plugin._schema_validator import PluggableSchemaValidator
 
     from .events import KnownMessage, Message
 
@@ -1318,8 +1319,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
                     msg: EnvelopeBase = fast(src)
                 except ValidationError as exc:
                     return _bare_tokens(cls._settle(exc, src, True, strict))
-                # a reply needs the reply rule's identityType (compared first: one dict lookup)
-                if msg.__dict__["identity_type"] == _Registry.reply_identity and _is_reply(msg):
+                if _is_reply(msg):
                     return _bare_tokens(cls._dispatch(src, True, strict))  # a typed event's shape, and a reply
                 # a typed payload holds the strict-JSON form already (``PlainNumber``, ``PlainAny``);
                 # unknown keys are free-form
@@ -1346,25 +1346,23 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         msg = cls._validate(src, json_input, strict)
         if not json_input:
             _check_size(msg)
-        elif len(src) > DEFAULT_MAX_BYTES >> 2:  # big JSON text may be longer written out (1e5 -> 100000.0)
-            _check_size(_bare_tokens(msg), max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
-        return _bare_tokens(msg) if json_input else msg
+            return msg
+        msg = _bare_tokens(msg)
+        if len(src) > _BIG_TEXT:  # big JSON text may be longer written out (1e5 -> 100000.0)
+            _check_size(msg, max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
+        return msg
 
     @classmethod
     def _validate(cls, src: Any, json_input: bool, strict: bool) -> EnvelopeBase:
         known = cls._known_adapter
         if cls._payload_model is not None or known is None:  # a typed class: itself
-            validator = cls.__pydantic_validator__
-            try:
-                return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
-            except ValidationError as exc:
-                raise ProtocolError.from_validation_error(exc) from None
+            return _validated(cls.__pydantic_validator__, src, json_input)
         validator = known.validator  # the typed events, tagged by eventType: the common case, fast
         try:
             msg: EnvelopeBase = validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
         except ValidationError as exc:
             return cls._settle(exc, src, json_input, strict)
-        if msg.__dict__["identity_type"] is not None and _is_reply(msg):
+        if _is_reply(msg):
             return cls._dispatch(src, json_input, strict)
         return msg
 
@@ -1377,11 +1375,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         if len(errors) == 1 and errors[0]["type"] == "union_tag_invalid":  # an unknown event type
             if strict:
                 raise ProtocolError.from_validation_error(exc) from None
-            validator = cls.__pydantic_validator__
-            try:
-                return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
-            except ValidationError as err:
-                raise ProtocolError.from_validation_error(err) from None
+            return _validated(cls.__pydantic_validator__, src, json_input)
         if all(e["loc"] and e["loc"][0] in _EVENT_CLASSES for e in errors):  # a known event type's
             rule = _Registry.reply_rule
             try:
@@ -1398,11 +1392,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         a server's generic reply, an event type this version does not know, or bad input."""
         adapter = cls._strict_adapter if strict else cls._message_adapter
         assert adapter is not None  # registered by the events module
-        validator = adapter.validator
-        try:
-            return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
-        except ValidationError as exc:
-            raise ProtocolError.from_validation_error(exc) from None
+        return _validated(adapter.validator, src, json_input)
 
     @classmethod
     def merge(cls, x: EnvelopeBase | Mapping[str, Any], y: EnvelopeBase | Mapping[str, Any]) -> Message:
@@ -1489,10 +1479,22 @@ def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
 
 def _is_reply(msg: EnvelopeBase) -> bool:
     """A message the typed events' union accepted that the reply rule makes a ``ServerReply``
-    (a typed payload with a ``result`` key, from the server): rare, checked after the fast path."""
-    rule = _Registry.reply_rule
+    (a typed payload with a ``result`` key, from the server): rare, checked after the fast path,
+    so the reply rule's identityType is compared first (one dict lookup for every other message)."""
     d = msg.__dict__  # the fields of a validated message
+    if d["identity_type"] != _Registry.reply_identity:
+        return False
+    rule = _Registry.reply_rule
     return rule is not None and rule.applies(d["event_type"], d["identity_type"], d["payload"])
+
+
+def _validated(validator: pydantic_core.SchemaValidator | PluggableSchemaValidator, src: Any, json_input: bool) -> EnvelopeBase:
+    """``src`` validated as JSON text or (with the Python doors' context) as a dict; pydantic's
+    errors as a ``ProtocolError``."""
+    try:
+        return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
+    except ValidationError as exc:
+        raise ProtocolError.from_validation_error(exc) from None
 
 
 def _prepare_python(data: Mapping[str, Any], known: Container[str]) -> dict[str, Any]:
