@@ -132,9 +132,13 @@ PAYLOAD_UNION_MODES = {
     # require strings; a section with every platform and config key fits both, and smart mode keeps
     # PlatformInfo (more fields set), the first
     "payloads/status.schema.json": "left_to_right",
-    # ActionRequest, ActionResult (`result`: any value), ActionError: smart mode. A reply with both
-    # `result` and `error` fits both; smart mode prefers ActionError there (ActionResult's `Any`
-    # makes it a less exact fit), which left to right would change.
+    # ActionRequest (requires `args`), ActionError (`error`), ActionResult (`result`: any value), in
+    # that order: a payload with `args` and a reply key fits the request and a reply shape, and
+    # smart mode keeps the request (the first of equal fits, and more exact than ActionResult's
+    # `Any`); one with `error` and `result` fits both replies, and smart mode keeps ActionError
+    # (ActionResult's `Any` is the less exact fit), which comes first here. Left to right keeps
+    # them without validating every shape (2.8 -> 1.3 us for the wire corpus's action payloads)
+    "payloads/action.schema.json": "left_to_right",
 }
 
 

@@ -5,6 +5,8 @@ plain pydantic paths they replace give:
   it) keeps the shape pydantic's default smart mode keeps: same value, same key order, same errors;
 * ``Integer``/``Int64`` read from JSON text (pydantic-core alone) == read from Python objects
   (the before-validator and pydantic's bounds);
+* a ``Number`` (smart mode, float first) == the union it replaces (left to right, int first): same
+  value, same type (an integer stays an int), same error, from JSON text and from Python values;
 * ``dumps()``/``.json`` (one serializer over ``__dict__``) == the model's own serializer;
 * a payload whose shape the envelope's series selects (status: ``series_choice``) == the union of
   every shape, where the union's verdict is the schema's (a series the table does not name), and
@@ -100,7 +102,6 @@ def test_the_declared_union_modes_are_the_validators():
 
     declared = {e["event_type"] for e in codegen.event_specs(codegen.load_schemas()) if e["union_mode"] == "left_to_right"}
     assert declared == set(FAST_UNION_TYPES) and declared
-    assert "action" not in FAST_UNION_TYPES  # ActionResult.result is Any: smart mode prefers ActionError
 
 
 @pytest.mark.parametrize("payload", COLLISIONS + [{"x": w, "y": w, "result": w} for w in WEIRD])
@@ -183,6 +184,63 @@ def test_nan_is_not_an_integer():
     assert m.payload["y"] == "NaN" and math.isnan(m.typed_payload.y)
 
 
+def _int_first(plain_data: bool):
+    """The ``Number`` check ``_NumberSchema`` replaced: the same branches, left to right, int first."""
+    cs = pydantic_core.core_schema
+    tokens = cs.literal_schema(list(_runtime._TOKEN_TEXTS))
+    if plain_data:
+        branches = [cs.int_schema(strict=True), cs.float_schema(strict=True, allow_inf_nan=False), tokens,
+                    cs.chain_schema([cs.float_schema(strict=True), cs.no_info_plain_validator_function(_runtime._non_finite_token)])]
+    else:
+        branches = [cs.int_schema(strict=True), cs.float_schema(strict=True),
+                    cs.chain_schema([tokens, cs.no_info_plain_validator_function(float)])]
+    union = cs.union_schema(branches, mode="left_to_right", custom_error_type="number_type",
+                            custom_error_message=_runtime._NUMBER_ERROR)
+    schema = cs.json_or_python_schema(json_schema=union, python_schema=cs.with_info_before_validator_function(_runtime._bool_to_int, union))
+    return pydantic_core.SchemaValidator(cs.list_schema(schema))
+
+
+def _number_outcome(validate, data):
+    try:
+        out = validate(data)
+    except ValidationError as exc:
+        return ["error", [[list(e["loc"]), e["type"], e["msg"]] for e in exc.errors(include_url=False)]]
+    return ["ok", [[type(v).__name__, v] for v in out]]  # lists: ``same`` compares NaN, -0.0 and types
+
+
+NUMBERS_TEXT = ["0", "-0", "7", "-7", "3.0", "-0.0", "0.5", "1e5", "1E-5", "2.5e300", "1e400", "-1e400", "5e-324", "1e-400",
+                "9007199254740993", "9223372036854775807", "9223372036854775808", "18446744073709551616",
+                "-18446744073709551617", "1" * 300, "123456789012345678901234567890.5", "NaN", "Infinity", "-Infinity",
+                '"NaN"', '"Infinity"', '"-Infinity"', '"nan"', '"3"', "true", "false", "null", "[]", "{}", '"x"']  # fmt: skip
+NUMBERS_PYTHON = [0, -1, 7, 2**53 + 1, 2**63, 2**64, -(2**70), 10**300, 3.0, -0.0, 0.5, 1e300, 5e-324, float("nan"), float("inf"),
+                  float("-inf"), True, False, None, "NaN", "Infinity", "-Infinity", "nan", "3", [], {}]  # fmt: skip
+
+
+@pytest.mark.parametrize("plain_data", [True, False], ids=["plain", "typed"])
+def test_number_float_first_equals_int_first(plain_data):
+    new = pydantic_core.SchemaValidator(pydantic_core.core_schema.list_schema(
+        _runtime._NumberSchema(plain_data).__get_pydantic_core_schema__(object, None)))  # fmt: skip
+    old = _int_first(plain_data)
+    for text in NUMBERS_TEXT:
+        for validate in (lambda v, d: v.validate_json(d), lambda v, d: v.validate_python(pydantic_core.from_json(d, allow_inf_nan=True))):
+            data = f"[{text}]"
+            assert same(_number_outcome(lambda d: validate(new, d), data), _number_outcome(lambda d: validate(old, d), data)), text
+    for value in NUMBERS_PYTHON:
+        assert same(_number_outcome(new.validate_python, [value]), _number_outcome(old.validate_python, [value])), value
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.integers(), st.floats(), st.sampled_from(["NaN", "Infinity", "-Infinity", "x"]), st.booleans()), max_size=8))
+def test_number_float_first_equals_int_first_on_generated_values(values):
+    for plain_data in (True, False):
+        new = pydantic_core.SchemaValidator(pydantic_core.core_schema.list_schema(
+            _runtime._NumberSchema(plain_data).__get_pydantic_core_schema__(object, None)))  # fmt: skip
+        old = _int_first(plain_data)
+        text = json.dumps(values)  # bare NaN/Infinity tokens for non-finite floats, as neetbox 0.6.0 writes them
+        assert same(_number_outcome(new.validate_json, text), _number_outcome(old.validate_json, text)), text
+        assert same(_number_outcome(new.validate_python, values), _number_outcome(old.validate_python, values)), values
+
+
 def model_serializer_json(m) -> bytes:
     return type(m).__pydantic_serializer__.to_json(m, by_alias=True)
 
@@ -210,7 +268,8 @@ def test_dumps_equals_the_model_serializer_on_generated_messages(data):
 
 IDS = ["CON", "con", "Con.txt", "nul.tar.gz", "COM0", "com9.x", "LPT1", "lpt5.", "COM", "LPT", "CONX", "CON_", "ACON",
        "aux1", "PRN.", "NUL.projectdb", "a", "ab", "abc", "abcd", "abcde", "a.b", "c.on", "cx.txt", "console.log",
-       "013425f7-1058-4061-9b92-68c2ac46ef34", "c0m1", "lpt10", "nulx.y", "x" * 128, ".", "a\n", "\n", ""]
+       "013425f7-1058-4061-9b92-68c2ac46ef34", "c0m1", "lpt10", "nulx.y", "x" * 128, ".", "a\n", "\n", "",
+       "abc\n", "ab\nc", "\nabc", "013425f7-1058-4061-9b92-68c2ac46ef34\n", "scalar\n", "a_b\r\n", "x\u2028"]
 
 
 def _verdict(fn, value):
@@ -221,7 +280,10 @@ def _verdict(fn, value):
         return ("error", err["type"], err["msg"])
 
 
-@pytest.mark.parametrize("name", ["Identifier"])
+SCHEMA_STRINGS = ["Identifier", "EventTypeName"]  # the string types built by _runtime._SchemaString
+
+
+@pytest.mark.parametrize("name", SCHEMA_STRINGS)
 @given(data=st.one_of(st.sampled_from(IDS), st.text(alphabet="CcOoNnPpRrAaUuXxLlTtMm0159._-", max_size=8), st.text(max_size=8)))
 @SETTINGS
 def test_not_rules_fast_path_equals_the_python_check(name, data):
@@ -232,13 +294,31 @@ def test_not_rules_fast_path_equals_the_python_check(name, data):
     constrained = core.str_schema(strict=True, min_length=node.get("minLength"), max_length=node.get("maxLength"), pattern=node.get("pattern"))
     rules = [n for n in (node, *node.get("allOf", ())) if "pattern" in n.get("not", {})]
     excluded = tuple((n["not"]["pattern"], _runtime._why(n) if n is not node else "") for n in rules)
-    assert all(p in _runtime._EXCLUSION_FAST_PATHS for p, _ in excluded)  # the fast path is in use
+    kept = [p for p, _ in excluded if not (p == "\\n" and _runtime._line_break_rule_implied(node.get("pattern")))]
+    assert all(p in _runtime._EXCLUSION_FAST_PATHS for p in kept)  # the fast path is in use
     slow = pydantic_core.SchemaValidator(core.no_info_after_validator_function(_runtime._excluded(excluded), constrained))
     fast = pydantic_core.SchemaValidator(_runtime._excluding(constrained, excluded))
     for value in (data, data.upper(), data.lower()):
         assert _verdict(fast.validate_python, value) == _verdict(slow.validate_python, value), value
         text = json.dumps(value)
         assert _verdict(fast.validate_json, text) == _verdict(slow.validate_json, text), value
+
+
+@pytest.mark.parametrize("name", SCHEMA_STRINGS)
+def test_the_line_break_rule_is_left_out_only_where_the_pattern_implies_it(name):
+    """``_SchemaString``'s validator skips ``not: {pattern: "\\n"}`` where the type's pattern
+    refuses every line break in Rust regex (the test above compares the verdicts); the syntactic
+    reading it relies on refuses the patterns that would let one through."""
+    node = _runtime._common_def(name)
+    assert _runtime._line_break_rule_implied(node["pattern"])
+    for admits in ["^[^a]*$", "^.*$", "^\\s+$", "^a", "a$", "^a|b$", "^[a\\n]$", "^\\W$", "^\\p{L}$", "^[\\s]$", "^(?m)a$"]:
+        assert not _runtime._line_break_rule_implied(admits), admits
+    for implied in ["^[a-z_][a-z0-9_]*$", "^(a|b)$", "^[0-9]{4}\\.[0-9]$"]:
+        assert _runtime._line_break_rule_implied(implied), implied
+        regex = pydantic_core.SchemaValidator(pydantic_core.core_schema.str_schema(pattern=implied), {"regex_engine": "rust-regex"})
+        for text in ("a\n", "\na", "a\nb", "\n"):
+            with pytest.raises(ValidationError):
+                regex.validate_python(text)
 
 
 # ----------------------------------------------------------------------------- series_choice

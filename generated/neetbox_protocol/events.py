@@ -174,7 +174,7 @@ class ActionEvent(EventMsg):
     if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
         payload: ActionPayloadData
     else:
-        payload: Annotated[payload_type(ActionPayload), Field(description="A remote action call: the web UI's request, then the training script's reply with the same eventId (no reply for an unknown action name).")]
+        payload: Annotated[payload_type(ActionPayload, union_mode="left_to_right"), Field(description="A remote action call: the web UI's request, then the training script's reply with the same eventId (no reply for an unknown action name).")]
 
     if TYPE_CHECKING:
 

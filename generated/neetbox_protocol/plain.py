@@ -25,8 +25,8 @@ __all__ = [
     "HandshakeErrorData",
     "LogLineData",
     "ActionRequestData",
-    "ActionResultData",
     "ActionErrorData",
+    "ActionResultData",
     "ScalarPointData",
     "PlatformInfoData",
     "WorkspaceConfigData",
@@ -78,14 +78,14 @@ class ActionRequestData(TypedDict):
     args: dict[str, str]
 
 
-class ActionResultData(TypedDict):
-    name: str
-    result: Any
-
-
 class ActionErrorData(TypedDict):
     name: str
     error: str
+
+
+class ActionResultData(TypedDict):
+    name: str
+    result: Any
 
 
 class ScalarPointData(TypedDict):
@@ -194,7 +194,7 @@ HandshakePayloadData: TypeAlias = HandshakeResultData | HandshakeErrorData | Non
 LogPayloadData: TypeAlias = LogLineData
 
 #: The payload of a ``action`` event as plain data.
-ActionPayloadData: TypeAlias = ActionRequestData | ActionResultData | ActionErrorData
+ActionPayloadData: TypeAlias = ActionRequestData | ActionErrorData | ActionResultData
 
 #: The payload of a ``scalar`` event as plain data.
 ScalarPayloadData: TypeAlias = ScalarPointData

@@ -223,7 +223,7 @@ export type IdentityType = "web" | "cli" | "server" | "self" | "another" | "both
 export type WireKey = "id" | "name" | "args" | "machineId" | "project" | "server" | "projectId" | "runId" | "series" | "eventType" | "eventId" | "identityType" | "whom" | "payload" | "metadata" | "message" | "timestamp" | "historyLen" | "result" | "error" | "reason";
 
 /** A remote action call: the web UI's request, then the training script's reply with the same eventId (no reply for an unknown action name). */
-export type ActionPayload = ActionRequest | ActionResult | ActionError;
+export type ActionPayload = ActionRequest | ActionError | ActionResult;
 
 /** The web UI asks the training script to run an action. */
 export interface ActionRequest {
@@ -235,20 +235,20 @@ export interface ActionRequest {
   };
 }
 
-/** The action returned. */
-export interface ActionResult {
-  /** Name of the action. */
-  name: string;
-  /** The action's return value, as JSON. */
-  result: unknown;
-}
-
 /** The action raised. */
 export interface ActionError {
   /** Name of the action. */
   name: string;
   /** The exception's text. */
   error: string;
+}
+
+/** The action returned. */
+export interface ActionResult {
+  /** Name of the action. */
+  name: string;
+  /** The action's return value, as JSON. */
+  result: unknown;
 }
 
 /** Why a peer rejected a frame: a service built on this protocol answers a frame it cannot accept with an `error` event (neetbox 0.6.0's own server closes the socket or ignores the frame instead). */

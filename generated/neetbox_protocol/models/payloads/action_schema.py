@@ -24,17 +24,6 @@ class ActionRequest(BaseModel):
     ]
 
 
-class ActionResult(BaseModel):
-    """The action returned."""
-
-    model_config = ConfigDict(
-        extra="allow",
-        ser_json_inf_nan="strings",
-    )
-    name: Annotated[StrictStr, Field(description="Name of the action.")]
-    result: Annotated[Any, Field(description="The action's return value, as JSON.")]
-
-
 class ActionError(BaseModel):
     """The action raised."""
 
@@ -46,10 +35,21 @@ class ActionError(BaseModel):
     error: Annotated[StrictStr, Field(description="The exception's text.")]
 
 
+class ActionResult(BaseModel):
+    """The action returned."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        ser_json_inf_nan="strings",
+    )
+    name: Annotated[StrictStr, Field(description="Name of the action.")]
+    result: Annotated[Any, Field(description="The action's return value, as JSON.")]
+
+
 ActionPayload = TypeAliasType(
     "ActionPayload",
     Annotated[
-        ActionRequest | ActionResult | ActionError,
+        ActionRequest | ActionError | ActionResult,
         Field(
             description="A remote action call: the web UI's request, then the training script's reply with the same eventId (no reply for an unknown action name).",
             title="ActionPayload",
