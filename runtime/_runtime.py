@@ -220,26 +220,28 @@ class _NumberSchema:
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
         cs = pydantic_core.core_schema
         tokens = cs.literal_schema(list(_TOKEN_TEXTS))
-        # Smart mode, float first: a JSON float (a Python float) is an exact match for the float
-        # branch, which ends the search; a JSON integer (a Python int) is only a lossy, "strict"
-        # match for it and an exact one for the int branch, which smart mode then keeps. So an
-        # integer stays an int, as left to right with int first gives, without building and
-        # dropping an int error for every float (half the cost of a float in hardware payloads;
-        # tests/test_fast_paths.py checks both orders agree). The token branches match strings and
-        # non-finite floats, which the others refuse.
+        # Python input: left to right, int first (an int, or an int subclass such as an IntEnum
+        # member, stays an int). JSON input: smart mode, float first. A JSON float is an exact
+        # match for the float branch, which ends the search; a JSON integer is only a lossy,
+        # "strict" match for it and an exact one for the int branch, which smart mode then keeps:
+        # the same values as int first, without building and dropping an int error for every
+        # float (half the cost of a float in hardware payloads). JSON holds no subclasses, so the
+        # exactness rule is all there is to it; tests/test_fast_paths.py compares both orders.
+        # The token branches match strings and non-finite floats, which the others refuse.
         if self.plain_data:
-            branches: list[pydantic_core.CoreSchema | tuple[pydantic_core.CoreSchema, str]]
-            branches = [cs.float_schema(strict=True, allow_inf_nan=False), cs.int_schema(strict=True), tokens,
-                        cs.chain_schema([cs.float_schema(strict=True), cs.no_info_plain_validator_function(_non_finite_token)])]
+            finite, non_finite = (cs.float_schema(strict=True, allow_inf_nan=False),
+                                  [tokens, cs.chain_schema([cs.float_schema(strict=True), cs.no_info_plain_validator_function(_non_finite_token)])])
             serialization = None
         else:
-            branches = [cs.float_schema(strict=True), cs.int_schema(strict=True),
-                        cs.chain_schema([tokens, cs.no_info_plain_validator_function(float)])]
+            finite, non_finite = cs.float_schema(strict=True), [cs.chain_schema([tokens, cs.no_info_plain_validator_function(float)])]
             # a Number is never a container: this writes a non-finite float as its token
             serialization = cs.plain_serializer_function_ser_schema(_strict_json_floats, when_used="json")
-        union = cs.union_schema(branches, mode="smart", custom_error_type="number_type",
-                                custom_error_message=_NUMBER_ERROR)
-        return cs.json_or_python_schema(json_schema=union, python_schema=cs.with_info_before_validator_function(_bool_to_int, union),
+        integer = cs.int_schema(strict=True)
+        json_union = cs.union_schema([finite, integer, *non_finite], mode="smart", custom_error_type="number_type",
+                                     custom_error_message=_NUMBER_ERROR)
+        python_union = cs.union_schema([integer, finite, *non_finite], mode="left_to_right", custom_error_type="number_type",
+                                       custom_error_message=_NUMBER_ERROR)
+        return cs.json_or_python_schema(json_schema=json_union, python_schema=cs.with_info_before_validator_function(_bool_to_int, python_union),
                                         serialization=serialization)
 
     def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:

@@ -15,8 +15,11 @@ plain pydantic paths they replace give:
   path == the Python check alone: same verdict, same error.
 """
 
+import enum
 import json
 import math
+
+import numpy
 
 import pydantic_core
 import pytest
@@ -213,7 +216,9 @@ NUMBERS_TEXT = ["0", "-0", "7", "-7", "3.0", "-0.0", "0.5", "1e5", "1E-5", "2.5e
                 "-18446744073709551617", "1" * 300, "123456789012345678901234567890.5", "NaN", "Infinity", "-Infinity",
                 '"NaN"', '"Infinity"', '"-Infinity"', '"nan"', '"3"', "true", "false", "null", "[]", "{}", '"x"']  # fmt: skip
 NUMBERS_PYTHON = [0, -1, 7, 2**53 + 1, 2**63, 2**64, -(2**70), 10**300, 3.0, -0.0, 0.5, 1e300, 5e-324, float("nan"), float("inf"),
-                  float("-inf"), True, False, None, "NaN", "Infinity", "-Infinity", "nan", "3", [], {}]  # fmt: skip
+                  float("-inf"), True, False, None, "NaN", "Infinity", "-Infinity", "nan", "3", [], {},
+                  enum.IntEnum("Level", "A B")(2), type("Ratio", (float,), {})(0.5), numpy.float64(1.5), numpy.float64("nan"),
+                  numpy.int64(3), numpy.float32(2.5), numpy.bool_(True)]  # fmt: skip
 
 
 @pytest.mark.parametrize("plain_data", [True, False], ids=["plain", "typed"])
