@@ -112,6 +112,7 @@ PYTHON_TYPES = {  # value type -> the hand-written type of runtime/_runtime.py t
     "common.schema.json#/$defs/Int64": "Int64",
     "common.schema.json#/$defs/NonFiniteNumber": "NonFiniteFloat",
     "common.schema.json#/$defs/Number": "Number",
+    "common.schema.json#/$defs/JsonValue": "PlainAny",
 }
 
 

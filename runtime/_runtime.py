@@ -51,7 +51,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
-from typing_extensions import NotRequired, Self, TypeAlias, TypeAliasType, TypedDict
+from typing_extensions import LiteralString, NotRequired, Self, TypeAlias, TypeAliasType, TypedDict
 
 from ._schemas import schema as _published_schema
 from .constants import DATETIME_FORMAT
@@ -262,20 +262,85 @@ PlainNumber = Annotated[Union[StrictInt, StrictFloat, NonFiniteToken], _PLAIN_NU
 
 
 class _JsonAny:
-    """Annotation on a free-form (``Any``) position of a payload: JSON input there may hold bare
-    ``NaN``/``Infinity`` tokens (neetbox 0.6.0 writes them), which the parser reads as floats;
-    the value is kept in the strict-JSON form (see ``_strict_json_floats``). Python input is
-    already in that form (``_jsonable``)."""
+    """Annotation on a free-form (``Any``) position (a payload's, an unknown key's, the open
+    envelope's payload): the value is held in the strict-JSON form, whatever door it came
+    through. JSON input may hold bare ``NaN``/``Infinity`` tokens (neetbox 0.6.0 writes them),
+    which the parser reads as floats: ``_strict_json_floats``. Python input from the package's
+    own doors (``PYTHON_VALUES``) is JSON data already (``_jsonable``); from pydantic's own
+    (``TypeAdapter(Message).validate_python``, ``model_validate``, a FastAPI body, which Starlette
+    parses with ``json.loads``) it is checked as JSON text would be: ``_json_data``."""
 
     __slots__ = ()
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
         cs = pydantic_core.core_schema
         return cs.json_or_python_schema(json_schema=cs.no_info_after_validator_function(_strict_json_floats, cs.any_schema()),
-                                        python_schema=cs.any_schema())
+                                        python_schema=cs.with_info_plain_validator_function(_python_json_data))
 
     def __repr__(self) -> str:
         return "_JsonAny()"
+
+
+def _python_json_data(value: Any, info: Any) -> Any:
+    if info.context is PYTHON_VALUES:  # the package's own doors made it JSON data already
+        return value
+    try:
+        return _json_data(value, "", 0)
+    except ProtocolError as err:
+        problem = err.errors[0]  # one: _json_data stops at the first
+        where = f" (at {problem['path']})" if problem["path"] else ""
+        error_type = _JSON_DATA_ERRORS.get(problem["type"], "json_type")
+        raise pydantic_core.PydanticCustomError(error_type, "{reason}{where}", {"reason": problem["message"], "where": where}) from None
+
+
+#: the error types ``_json_data`` raises (pydantic wants a literal string as an error's type)
+_JSON_DATA_ERRORS: dict[str, LiteralString] = {
+    "json_type": "json_type", "key_type": "key_type", "too_deep": "too_deep", "int_too_long": "int_too_long", "string_unicode": "string_unicode",
+}
+
+
+def _json_data(value: Any, path: str, depth: int) -> Any:
+    """``value`` if it is JSON data as JSON text can carry it (str, int within ``MAX_INT_DIGITS``,
+    finite float, bool, None, lists, dicts with str keys, at most ``MAX_DEPTH`` levels, no lone
+    surrogate), a non-finite float as its token; containers are copied only where a token
+    replaces a float (the caller's own are never changed). Anything else is refused: pydantic's
+    doors read Python input as JSON data, where the package's own read Python values
+    (``_jsonable``)."""
+    t = type(value)
+    if t is str:
+        return value if value.isascii() else _check_text(value, path)
+    if t is int:
+        return value if -_INT_BOUND < value < _INT_BOUND else _too_long(path)
+    if t is bool or value is None:
+        return value
+    if t is float:
+        return value if value - value == 0.0 else _token(value)
+    if t is not dict and t is not list:
+        raise ProtocolError.at(path, f"Input should be JSON data (a string, number, boolean, null, list or dict), not {t.__name__}", "json_type")
+    if depth >= MAX_DEPTH:
+        raise ProtocolError.at(path, f"nested deeper than {MAX_DEPTH} levels", "too_deep")
+    if t is list:
+        out_list: list[Any] | None = None
+        for i, item in enumerate(cast("list[Any]", value)):
+            checked = _json_data(item, f"{path}[{i}]", depth + 1)
+            if checked is not item and out_list is None:
+                out_list = list(value[:i])
+            if out_list is not None:
+                out_list.append(checked)
+        return value if out_list is None else out_list
+    out: dict[str, Any] | None = None
+    for n, (key, item) in enumerate(cast("dict[Any, Any]", value).items()):
+        if type(key) is not str:
+            raise ProtocolError.at(path, f"object key of type {type(key).__name__} is not a string", "key_type")
+        where = f"{path}.{key}" if path else key
+        if not key.isascii():
+            _check_text(key, where)
+        checked = _json_data(item, where, depth + 1)
+        if checked is not item and out is None:
+            out = dict(list(value.items())[:n])
+        if out is not None:
+            out[key] = checked
+    return value if out is None else out
 
 
 #: A free-form value as a message holds it.
@@ -892,18 +957,6 @@ def _finite_sum(numbers: list[Any]) -> bool:
     return bool(total - total == 0.0)
 
 
-def _bare_tokens(msg: EnvelopeBase) -> EnvelopeBase:
-    """A message read from JSON text that may hold bare non-finite tokens: its plain data
-    (payload, unknown keys) in the strict-JSON form (a typed payload is already: this is for
-    the untyped envelope and for unknown keys)."""
-    d = msg.__dict__
-    if type(msg)._payload_model is None:  # pyright: ignore[reportPrivateUsage]  # the runtime's own class
-        d["payload"] = _strict_json_floats(d["payload"])  # pyright: ignore[reportIndexIssue]  # an instance's __dict__
-    if msg.__pydantic_extra__:
-        _strict_json_floats(msg.__pydantic_extra__)
-    return msg
-
-
 # ----------------------------------------------------------------------------- payload dicts
 
 
@@ -1220,6 +1273,12 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         regex_engine="rust-regex",
     )
 
+    if not TYPE_CHECKING:  # pydantic's own declaration (dict[str, Any] | None) is what type checkers see
+        # unknown keys are free-form values, held in the strict-JSON form like a payload's: a bare
+        # NaN in JSON text becomes "NaN" through every door (loads, TypeAdapter(Message), a
+        # FastAPI body), so what is written out reads back the same
+        __pydantic_extra__: dict[str, PlainAny]
+
     # filled by the generated events module: event type -> typed subclass, and the generated
     # payload model of each typed subclass
     _event_classes: ClassVar[dict[str, type[EnvelopeBase]]] = {}
@@ -1369,13 +1428,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             try:
                 msg: EnvelopeBase = _fast_loads(src)  # the typed events' union, tagged by eventType
             except ValidationError as exc:
-                return _bare_tokens(cls._settle(exc, src, True, strict))
+                return cls._settle(exc, src, True, strict)
             if msg.__dict__["identity_type"] == _reply_identity and _is_reply(msg):
-                return _bare_tokens(cls._dispatch(src, True, strict))  # a typed event's shape, and a reply
-            # a typed payload holds the strict-JSON form already (``PlainNumber``, ``PlainAny``);
-            # unknown keys are free-form
-            if msg.__pydantic_extra__:
-                _strict_json_floats(msg.__pydantic_extra__)
+                return cls._dispatch(src, True, strict)  # a typed event's shape, and a reply
+            # the strict-JSON form of bare NaN tokens is the validator's (``PlainNumber``, ``PlainAny``)
             if len(src) > _BIG_TEXT:  # big: may be longer written out (1e5 -> 100000.0)
                 _check_size(msg, max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
             return msg
@@ -1398,7 +1454,6 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         if not json_input:
             _check_size(msg)
             return msg
-        msg = _bare_tokens(msg)
         if len(src) > _BIG_TEXT:  # big JSON text may be longer written out (1e5 -> 100000.0)
             _check_size(msg, max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
         return msg

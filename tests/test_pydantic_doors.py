@@ -39,15 +39,21 @@ app = FastAPI()
 add_protocol_error_handler(app)
 
 
+def held(msg) -> str:
+    """What a message holds, as Python's json writes it: a float NaN is written bare (``NaN``),
+    its strict-JSON token quoted (``"NaN"``), which ``msg.json`` would not tell apart."""
+    return json.dumps(msg.model_dump(by_alias=True, exclude={"timestamp"}))
+
+
 @app.post("/events")
 async def post_event(msg: Message) -> dict:
-    return {"type": type(msg).__name__, "wire": msg.json}
+    return {"type": type(msg).__name__, "wire": msg.json, "held": held(msg)}
 
 
 @app.post("/frames")
 async def post_frame(request: Request) -> dict:
     msg = EventMsg.loads(await request.body())
-    return {"type": type(msg).__name__, "wire": msg.json}
+    return {"type": type(msg).__name__, "wire": msg.json, "held": held(msg)}
 
 
 @app.websocket("/ws")
@@ -63,7 +69,7 @@ async def socket(ws: WebSocket) -> None:
         except ValidationError as exc:
             await ws.send_json({"errors": [list(e["loc"]) for e in exc.errors()]})
         else:
-            await ws.send_json({"type": type(msg).__name__, "wire": msg.json})
+            await ws.send_json({"type": type(msg).__name__, "wire": msg.json, "held": held(msg)})
 
 
 CLIENT = TestClient(app)
@@ -180,3 +186,82 @@ def test_a_typed_class_validates_its_own_frames(event_type, cls):
     for text in GOOD:
         if type(EventMsg.loads(text)) is cls:  # a server's reply of this event type is a ServerReply
             assert _comparable(_ok(cls.model_validate_json(text))) == _comparable(door_outcome("loads", text))
+
+
+# ----------------------------------------------------------------------------- free-form values
+
+NON_FINITE_FRAMES = [  # bare tokens (neetbox 0.6.0 writes them) where the schema says nothing of the value
+    '{"eventType": "some_later_type", "payload": {"a": NaN, "b": [1, Infinity, -Infinity]}, "note": NaN}',
+    '{"eventType": "log", "payload": {"whom": "w", "message": "m", "extra": NaN}, "unknownKey": [NaN, {"x": -Infinity}]}',
+    '{"eventType": "action", "payload": {"name": "n", "result": {"v": NaN}}}',
+    '{"eventType": "hyperparameters", "payload": {"lr": NaN, "sizes": [1, Infinity]}}',
+    '{"eventType": "scalar", "identityType": "server", "payload": {"result": NaN, "reason": "r"}}',
+]
+
+
+def door_held(door, text):
+    """What the message read through ``door`` holds (see ``held``)."""
+    data = json.loads(text)
+    if door in ("FastAPI body", "FastAPI ProtocolError"):
+        r = CLIENT.post("/events" if door == "FastAPI body" else "/frames", content=text, headers={"content-type": "application/json"})
+        assert r.status_code == 200, r.text
+        return r.json()["held"]
+    if door == "FastAPI websocket":
+        with CLIENT.websocket_connect("/ws") as ws:
+            ws.send_json(data)
+            return ws.receive_json()["held"]
+    msg = {
+        "loads": lambda: EventMsg.loads(text), "TypeAdapter.validate_json": lambda: ADAPTER.validate_json(text),
+        "TypeAdapter.validate_python": lambda: ADAPTER.validate_python(data),
+        "EventMsg.model_validate_json": lambda: EventMsg.model_validate_json(text),
+        "EventMsg.model_validate": lambda: EventMsg.model_validate(data),
+        "Message field": lambda: Envelope.model_validate({"message": data}).message,
+    }[door]()
+    again = EventMsg.loads(msg.dumps())  # written out and read back: the same message
+    assert held(again) == held(msg), (door, text)
+    return held(msg)
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_free_form_values_hold_the_strict_json_form_through_every_door(door):
+    """A bare NaN in an unknown key, an unknown event type's payload or a free-form payload value
+    is held as its token through every door, as through ``loads``: what is written out reads
+    back the same (pydantic's JSON doors used to keep the float in unknown keys and untyped
+    payloads, and its Python doors the float Starlette's ``json.loads`` gives)."""
+    for text in NON_FINITE_FRAMES:
+        expected = door_held("loads", text)
+        assert "NaN," not in expected and "Infinity," not in expected  # tokens, quoted
+        assert door_held(door, text) == expected, text
+
+
+NOT_JSON_DATA = [({1, 2}, "json_type"), (object(), "json_type"), ((1, 2), "json_type"), (b"x", "json_type"),
+                 ({1: "a"}, "key_type"), ({"a": "\ud800"}, "string_unicode"), (10**4400, "int_too_long")]  # fmt: skip
+
+
+@pytest.mark.parametrize("value,error_type", NOT_JSON_DATA, ids=lambda v: type(v).__name__ if not isinstance(v, str) else v)
+@pytest.mark.parametrize("door", ["TypeAdapter.validate_python", "EventMsg.model_validate", "Message field"])
+def test_pydantic_python_doors_take_json_data_only(door, value, error_type):
+    """pydantic's own Python doors read a free-form value as JSON data, as JSON text would give it
+    (the package's own doors read Python values, ``_jsonable``): anything else is one error at the
+    value's own path, not a message ``dumps()`` fails on or writes as something else."""
+    for data in ({"eventType": "some_later_type", "payload": value}, {"eventType": "log", "payload": {"whom": "w", "message": "m"}, "note": value},
+                 {"eventType": "action", "payload": {"name": "n", "result": value}}):  # fmt: skip
+        with pytest.raises(ValidationError) as info:
+            {"TypeAdapter.validate_python": ADAPTER.validate_python, "EventMsg.model_validate": EventMsg.model_validate,
+             "Message field": lambda d: Envelope.model_validate({"message": d})}[door](data)  # fmt: skip
+        errors = info.value.errors()
+        assert error_type in {e["type"] for e in errors}, errors
+        assert all(e["loc"][-1] in ("payload", "note", "result", "args", "error", "ActionRequest", "ActionError", "ActionResult") for e in errors), errors
+
+
+def test_a_deep_free_form_value_is_refused_and_the_callers_data_left_alone():
+    deep: object = 1
+    for _ in range(_runtime.MAX_DEPTH + 1):
+        deep = [deep]
+    with pytest.raises(ValidationError) as info:
+        ADAPTER.validate_python({"eventType": "some_later_type", "payload": deep})
+    assert info.value.errors()[0]["type"] == "too_deep"
+    data = {"eventType": "some_later_type", "payload": {"a": [1.5, float("nan")]}, "note": float("inf")}
+    msg = ADAPTER.validate_python(data)
+    assert msg.payload == {"a": [1.5, "NaN"]} and msg.__pydantic_extra__ == {"note": "Infinity"}
+    assert data["payload"]["a"][1] != data["payload"]["a"][1] and data["note"] == float("inf")  # the caller's own, unchanged

@@ -25,6 +25,9 @@ export type WireNumber = number | NonFiniteNumber;
 /** A number as a string, as neetbox 0.6.0's client wrote numpy scalars (`str(np.float32(0.25))` is `0.25`; `nan`, `inf`, `-inf` for non-finite ones). */
 export type NumericString = string;
 
+/** Any JSON value, free-form: the payload of an event type this version does not know. A reader holds a non-finite number (neetbox 0.6.0's bare `NaN`, `Infinity`, `-Infinity`) as its string token, as in a typed payload. */
+export type JsonValue = unknown;
+
 /** A generic reply payload, `{result|error, reason}`: the payload of a `ServerReply` (message.schema.json). Handshake and action replies have shapes of their own. */
 export type Reply = ResultReply | ErrorReply;
 

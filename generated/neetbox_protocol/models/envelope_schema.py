@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from neetbox_protocol._runtime import (
     EnvelopeBase,
     Identifier,
     Int64,
     OpenEventType,
+    PlainAny,
     get_timestamp,
 )
 from pydantic import ConfigDict, Field, StrictStr
@@ -66,7 +67,7 @@ class EventMsg(EnvelopeBase):
         ),
     ] = None
     payload: Annotated[
-        Any,
+        PlainAny,
         Field(
             description="The body; its shape depends on the event type (see message.schema.json)."
         ),
@@ -94,7 +95,7 @@ class EventMsg(EnvelopeBase):
             run_id: Identifier | None,
             event_type: OpenEventType,
             series: StrictStr | None = None,
-            payload: Any = None,
+            payload: PlainAny = None,
             event_id: Int64 = -1,
             identity_type: IdentityType | None = None,
             timestamp: Timestamp = ...,
