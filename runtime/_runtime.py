@@ -316,6 +316,8 @@ def _json_data(value: Any, path: str, depth: int) -> Any:
     if t is float:
         return value if value - value == 0.0 else _token(value)
     if t is not dict and t is not list:
+        if isinstance(value, (str, int, float)):  # a subclass (a str or int Enum member): its plain value
+            return _json_data(str.__str__(value) if isinstance(value, str) else int(value) if isinstance(value, int) else float(value), path, depth)
         raise ProtocolError.at(path, f"Input should be JSON data (a string, number, boolean, null, list or dict), not {t.__name__}", "json_type")
     if depth >= MAX_DEPTH:
         raise ProtocolError.at(path, f"nested deeper than {MAX_DEPTH} levels", "too_deep")

@@ -12,6 +12,7 @@ every invalid conformance vector is rejected by each, naming the vector's path. 
 several shapes, the name of the shape: ``payload.PlatformInfo.python_build``).
 """
 
+import enum
 import json
 
 import pytest
@@ -265,3 +266,6 @@ def test_a_deep_free_form_value_is_refused_and_the_callers_data_left_alone():
     msg = ADAPTER.validate_python(data)
     assert msg.payload == {"a": [1.5, "NaN"]} and msg.__pydantic_extra__ == {"note": "Infinity"}
     assert data["payload"]["a"][1] != data["payload"]["a"][1] and data["note"] == float("inf")  # the caller's own, unchanged
+    level = enum.Enum("Level", {"INFO": "info"}, type=str)
+    msg = ADAPTER.validate_python({"eventType": "some_later_type", "payload": {"level": level.INFO, "n": enum.IntEnum("N", "A B").B}})
+    assert msg.payload == {"level": "info", "n": 2} and type(msg.payload["level"]) is str and type(msg.payload["n"]) is int
