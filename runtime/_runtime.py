@@ -306,6 +306,8 @@ def _json_data(value: Any, path: str, depth: int) -> Any:
     replaces a float (the caller's own are never changed). Anything else is refused: pydantic's
     doors read Python input as JSON data, where the package's own read Python values
     (``_jsonable``)."""
+    # the scalars as _jsonable reads them (its first lines, inlined in both: a shared helper
+    # costs a call per value, 7 % of a constructor with a 30-key payload)
     t = type(value)
     if t is str:
         return value if value.isascii() else _check_text(value, path)
@@ -375,7 +377,6 @@ class _Registry:
     """What the generated events module registers (``EnvelopeBase._register_events``)."""
 
     reply_rule: ReplyRule | None = None
-    reply_identity: str | None = None  # reply_rule.identity; None (no rule) matches no message's identityType
 
 
 class _ReplyDispatch:
@@ -1287,7 +1288,6 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     _reply_class: ClassVar[type[EnvelopeBase] | None] = None  # ServerReply
     _payload_model: ClassVar[Any] = None
     _known_adapter: ClassVar[TypeAdapter[Any] | None] = None
-    _loads_json: ClassVar[Any] = None  # EventMsg: the union's validate_json
     _message_adapter: ClassVar[TypeAdapter[Any] | None] = None  # TypeAdapter(Message)
     _strict_adapter: ClassVar[TypeAdapter[Any] | None] = None  # TypeAdapter(KnownMessage)
     if TYPE_CHECKING:  # a field of the generated EventMsg
@@ -1536,12 +1536,9 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         cls._event_classes = dict(classes)
         cls._reply_class = reply
         _Registry.reply_rule = reply_rule
-        _Registry.reply_identity = reply_rule.identity
         _EVENT_CLASSES.update(classes)
         cls._message_adapter = TypeAdapter(message)
         cls._strict_adapter = TypeAdapter(known_message)
-        for sub in (*classes.values(), reply):
-            sub._loads_json = None  # a typed class validates with its own validator
         _BRANCH_LABELS.update((*classes, REPLY_TAG, UNKNOWN_EVENT_TAG))
         _WIRE_NAMES.update({name: wire for name, (wire, _) in fields.items() if wire != name})
         _KNOWN_KEYS.update(fields, (wire for wire, _ in fields.values()))
@@ -1552,16 +1549,16 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         # of each type must cost what later ones do, or neetbox's client widens its startup race
         # (it may flush queued sends before its handshake when building one takes milliseconds)
         cls._known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type]  # the union above
-        cls._loads_json = cls._known_adapter.validator.validate_json
         global _fast_envelope, _fast_loads, _reply_identity
-        _fast_envelope, _fast_loads, _reply_identity = cls, cls._loads_json, reply_rule.identity
+        _fast_envelope, _fast_loads, _reply_identity = cls, cls._known_adapter.validator.validate_json, reply_rule.identity
         for sub in (*classes.values(), reply):
             _adapter(sub._payload_model)
         _WIRE.serializer = _wire_serializer(fields)
 
 
-#: ``loads``' fast path, set by ``_register_events``: the open envelope (EventMsg), its typed
-#: events' union's ``validate_json``, and the reply rule's identityType (None matches no message)
+#: ``loads``' fast path, set by ``_register_events`` (module globals, read for every message:
+#: cheaper than any class attribute): the open envelope (EventMsg), its typed events' union's
+#: ``validate_json``, and the reply rule's identityType (None matches no message)
 _fast_envelope: type[EnvelopeBase] | None = None
 _fast_loads: Any = None
 _reply_identity: str | None = None
@@ -1599,7 +1596,7 @@ def _is_reply(msg: EnvelopeBase) -> bool:
     (a typed payload with a ``result`` key, from the server): rare, checked after the fast path,
     so the reply rule's identityType is compared first (one dict lookup for every other message)."""
     d = msg.__dict__  # the fields of a validated message
-    if d["identity_type"] != _Registry.reply_identity:
+    if d["identity_type"] != _reply_identity:
         return False
     rule = _Registry.reply_rule
     return rule is not None and rule.applies(d["event_type"], d["identity_type"], d["payload"])
