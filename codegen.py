@@ -11,12 +11,13 @@ Steps, in order:
     that the files agree (event types, directions, constants);
  2. run datamodel-code-generator (version pinned in pyproject.toml) over the envelope, common
     types, identity type and payload schemas -> neetbox_protocol/models/ (pydantic v2);
- 3. emit, from templates/, the constants module, the typed event classes and the package's
-    __init__; copy the schema files into the package, plus schemas/bundle.schema.json: every
-    schema embedded in one file; then the plain-data types (plain.py: a TypedDict per payload
-    shape, what type checkers see of ``msg.payload``), read from the validators the fresh package
-    builds at import (with the hand-written modules of runtime/, which the package imports:
-    setup.py joins the two directories into one package, here and in the wheel);
+ 3. emit, from templates/, the constants module, the registry (every schema fact the runtime acts
+    on: string rules, integer bounds, the reply rule, the envelope's fields and positional order,
+    union modes, per-series shapes; emitters_py.registry_context), the plain-data types (plain.py:
+    a TypedDict per payload shape with its validation markers, rendered from the typed view of the
+    schemas; emitters_py.plain_shapes), the typed event classes and the package's __init__; copy
+    the schema files into the package, plus schemas/bundle.schema.json: every schema embedded in
+    one file. Codegen never imports or parses what it wrote;
  4. emit the artifacts for other languages (emitters.py): generated/typescript/neetbox-protocol.d.ts
     (json-schema-to-typescript, pinned in package.json; needs `npm ci`), generated/asyncapi.json
     (AsyncAPI 3.0) and docs/protocol.md (templates/protocol.md.jinja2).
@@ -26,15 +27,12 @@ The output is deterministic: no timestamps, sorted inputs, fixed flags.
 from __future__ import annotations
 
 import argparse
-import ast
 import copy
 import difflib
 import filecmp
-import importlib.util
 import json
 import keyword
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +47,7 @@ else:  # Python 3.10: the same parser, from PyPI (the test extra installs it the
     import tomli as tomllib
 
 import emitters
+import emitters_py
 import emitters_ts
 import schema_model
 from emitters import DEFAULT_FACTORIES, locate
@@ -104,16 +103,26 @@ DATAMODEL_FLAGS = [
 # writes them into the copies it hands to datamodel-code-generator, as its x-python-import and
 # (with --field-extra-keys) x-default-factory annotations. Locations are `file#/json/pointer`
 # under schema/; one that no longer resolves fails the generation.
-RUNTIME_MODULE = f"{PACKAGE}._runtime"
-PYTHON_TYPES = {  # value type -> the hand-written type of runtime/_runtime.py the models use for it
-    "common.schema.json#/$defs/EventTypeName": "OpenEventType",
-    "common.schema.json#/$defs/Identifier": "Identifier",
-    "common.schema.json#/$defs/Integer": "Integer",
-    "common.schema.json#/$defs/Int64": "Int64",
-    "common.schema.json#/$defs/NonFiniteNumber": "NonFiniteFloat",
-    "common.schema.json#/$defs/Number": "Number",
-    "common.schema.json#/$defs/JsonValue": "PlainAny",
+PYTHON_TYPES = {  # value type -> the type the models use for it: `module.Name` in the package
+    # the runtime's public surface (runtime/_runtime.py): value types whose check is code
+    "common.schema.json#/$defs/Integer": "_runtime.Integer",
+    "common.schema.json#/$defs/NonFiniteNumber": "_runtime.NonFiniteFloat",
+    "common.schema.json#/$defs/Number": "_runtime.Number",
+    "common.schema.json#/$defs/JsonValue": "_runtime.PlainAny",
+    # the generated registry (registry.py): value types whose rules codegen writes down there
+    "common.schema.json#/$defs/EventTypeName": "registry.OpenEventType",
+    "common.schema.json#/$defs/Identifier": "registry.Identifier",
+    "common.schema.json#/$defs/Int64": "registry.Int64",
 }
+# the registry's value types that are named type aliases (``TypeAliasType``): one `$defs` entry in
+# pydantic's JSON Schema (FastAPI's OpenAPI) however many fields use it
+PYTHON_ALIASES = {"Identifier"}
+# the original dataclass's field order, which positional arguments follow (its first three are
+# required): neetbox 0.6.0's `EventMsg(project_id, run_id, event_type, ...)`. The wire order is the
+# envelope schema's; this one is Python's alone.
+REPLY_PAYLOAD = "common.schema.json#/$defs/Reply"  # a ServerReply's payload (message.schema.json's ServerReply)
+POSITIONAL_ORDER = ["project_id", "run_id", "event_type", "series", "payload", "event_id", "identity_type", "timestamp", "history_len", "id"]
+REQUIRED_ARGUMENTS = 3
 
 
 # How the Python models validate a payload that is a union of shapes (pydantic's union modes);
@@ -183,7 +192,8 @@ def model_inputs(schemas: dict[str, dict]) -> dict[str, dict]:
     (PYTHON_TYPES, DEFAULT_FACTORIES) written into copies of them."""
     inputs = {rel: copy.deepcopy(s) for rel, s in schemas.items()
               if any(rel == m or rel.startswith(m.rstrip("/") + "/") for m in MODEL_SCHEMAS)}  # fmt: skip
-    settings = [(where, {"x-python-import": {"module": RUNTIME_MODULE, "name": name}}) for where, name in PYTHON_TYPES.items()]
+    settings = [(where, {"x-python-import": {"module": f"{PACKAGE}.{target.rsplit('.', 1)[0]}", "name": target.rsplit(".", 1)[1]}})
+                for where, target in PYTHON_TYPES.items()]  # fmt: skip
     settings += [(where, {"x-default-factory": factory}) for where, factory in DEFAULT_FACTORIES.items()]
     for where, keys in settings:
         parent, key, _ = locate(inputs, where, "codegen.PYTHON_TYPES" if "x-python-import" in keys else "emitters.DEFAULT_FACTORIES")
@@ -198,8 +208,10 @@ def run_datamodel_codegen(schemas: dict[str, dict], out: Path) -> None:
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
             (stage / rel).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         header = HEADER.format(source="schema/ via datamodel-code-generator")
+        extra = Path(tmp) / "extra-template-data.json"  # EnvelopeInit.jinja2's parameters, in POSITIONAL_ORDER
+        extra.write_text(json.dumps({"EventMsg": {"positional_order": POSITIONAL_ORDER, "required_arguments": REQUIRED_ARGUMENTS}}), encoding="utf-8")
         cmd = [sys.executable, "-m", "datamodel_code_generator", "--input", str(stage), "--output", str(out),
-               "--custom-file-header", header, *DATAMODEL_FLAGS]  # fmt: skip
+               "--custom-file-header", header, "--extra-template-data", str(extra), *DATAMODEL_FLAGS]  # fmt: skip
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp)
         if proc.returncode != 0:
@@ -221,7 +233,7 @@ def event_specs(schemas: dict[str, dict]) -> list[dict]:
             "class_name": event["title"], "event_type": event["event_type"],
             "doc": event["description"], "payload_doc": payload["description"],
             "payload_module": python_module(event["payload_rel"]), "payload_type": payload["title"],
-            "payload_required": event["payload_required"],
+            "payload_required": event["payload_required"], "payload_rel": event["payload_rel"],
             "union_mode": PAYLOAD_UNION_MODES.get(event["payload_rel"]),
             "by_series": payload_by_series(schemas, event),
         })  # fmt: skip
@@ -249,148 +261,48 @@ def payload_by_series(schemas: dict[str, dict], event: dict) -> dict[str, str]:
     return table
 
 
-def envelope_fields(schemas: dict[str, dict]) -> list[dict]:
-    """The envelope's keys in wire order: the Python field name datamodel-code-generator gives
-    each (``--snake-case-field``: projectId -> project_id), its wire key, and how ``dumps``
-    writes its value ("str" for a string enum such as identityType, else "json")."""
-    fields = []
-    for key, prop in schemas["envelope.schema.json"]["properties"].items():
-        refs = [b.get("$ref", "") for b in prop.get("anyOf", [prop])]
-        str_enum = any(schemas.get(r, {}).get("enum") for r in refs)
-        fields.append({"name": re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(), "wire": key, "kind": "str" if str_enum else "json"})
-    return fields
+def registry_context(schemas: dict[str, dict], events: list[dict]) -> dict:
+    """What registry.py holds (emitters_py): the string rules and integer bounds of the value types
+    PYTHON_TYPES maps to the registry, the reply rule, the envelope's fields and positional order,
+    the union modes and the per-series payload shapes."""
+    registry_types = {where.rsplit("/", 1)[1]: target.rsplit(".", 1)[1] for where, target in PYTHON_TYPES.items()
+                      if target.startswith("registry.") and where.startswith(emitters_py.COMMON + "#/$defs/")}  # fmt: skip
+    common = schemas[emitters_py.COMMON]["$defs"]
+    strings = emitters_py.string_rules(schemas, [n for n in registry_types if common[n].get("type") == "string"])
+    for rule in strings:
+        rule["alias"] = rule["name"] in PYTHON_ALIASES
+        rule["type_name"] = registry_types[rule["name"]]
+    integers = emitters_py.integer_bounds(schemas, [n for n in registry_types if common[n].get("type") == "integer"])
+    return {"strings": strings, "integers": integers, "positional_order": POSITIONAL_ORDER, "required_arguments": REQUIRED_ARGUMENTS,
+            "union_modes": {e["event_type"]: e["union_mode"] for e in events if e["union_mode"]}}  # fmt: skip
 
 
-def envelope_signature(models: Path) -> tuple[list[dict], list[str]]:
-    """The parameters of the ``__init__`` type checkers see on ``EventMsg`` (rendered into
-    models/envelope_schema.py by templates/datamodel/pydantic_v2/EnvelopeInit.jinja2), for the
-    typed events' own: name, annotation and default as source text, plus the imports (relative to
-    the package) of the names the annotations use."""
-    tree = ast.parse((models / "envelope_schema.py").read_text(encoding="utf-8"))
-    origin: dict[str, str] = {}  # imported name -> module, as the events module imports it
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module:
-            module = ".models." + node.module if node.level else node.module.replace(f"{PACKAGE}.", ".", 1)
-            origin.update((alias.asname or alias.name, module) for alias in node.names)
-    init = next(f for c in tree.body if isinstance(c, ast.ClassDef) and c.name == "EventMsg"
-                for block in c.body if isinstance(block, ast.If)
-                for f in block.body if isinstance(f, ast.FunctionDef) and f.name == "__init__")  # fmt: skip
-    args = init.args.args[1:]
-    defaults = [None] * (len(args) - len(init.args.defaults)) + init.args.defaults
-    params = [{"name": a.arg, "annotation": ast.unparse(a.annotation), "default": None if d is None else ast.unparse(d)}
-              for a, d in zip(args, defaults)]  # fmt: skip
-    # the typed events declare event_type and payload themselves
-    used = {n.id for a in args if a.arg not in ("event_type", "payload") for n in ast.walk(a.annotation) if isinstance(n, ast.Name)}
-    # and what their loads and merge use
-    by_module: dict[str, set[str]] = {"collections.abc": {"Mapping"}, "typing_extensions": {"Self"},
-                                      "._runtime": {"DEFAULT_MAX_BYTES", "EnvelopeBase"}}  # fmt: skip
-    for name in used:
-        by_module.setdefault(origin.get(name, "builtins"), set()).add(name)
-    by_module.pop("builtins", None)
-    by_module.pop("typing", None)  # the events module imports Any itself
+def envelope_imports(params: list[dict], schemas: dict[str, dict]) -> list[str]:
+    """The imports (relative to the package) of the names the envelope's parameters use, as the
+    events module imports them for type checkers."""
+    modules = {target.rsplit(".", 1)[1]: "." + target.rsplit(".", 1)[0] for target in PYTHON_TYPES.values()}
+    for rel, schema in schemas.items():
+        if any(rel == m or rel.startswith(m.rstrip("/") + "/") for m in MODEL_SCHEMAS):
+            modules.setdefault(schema["title"], "." + python_module(rel))
+            for key, sub in schema.get("$defs", {}).items():
+                modules.setdefault(sub.get("title", key), "." + python_module(rel))
+    modules["StrictStr"] = "pydantic"
+    by_module: dict[str, set[str]] = {"collections.abc": {"Mapping"}, "typing_extensions": {"Self"}, "._runtime": {"DEFAULT_MAX_BYTES", "EnvelopeBase"}}
+    for p in params:
+        if p["name"] in ("event_type", "payload"):  # the typed events declare these themselves
+            continue
+        for name in p["annotation"].split(" | "):
+            if name != "None":
+                by_module.setdefault(modules[name], set()).add(name)
     order = sorted(by_module, key=lambda m: (m.startswith("."), m))  # absolute imports first
-    return params, [f"from {m} import {', '.join(sorted(by_module[m]))}" for m in order]
-
-
-def plain_view() -> dict:
-    """Run in a subprocess with the fresh package first on sys.path (see ``plain_types``): the
-    payload of each typed event as plain data, rendered as Python types from the very validator
-    the event uses (``payload_type``: every model a TypedDict with its wire keys, numbers with
-    their "NaN"/"Infinity" tokens, free-form values ``Any``)."""
-    import enum
-    import types
-    import typing
-
-    from typing_extensions import NotRequired, Required, TypeAliasType, is_typeddict
-
-    from neetbox_protocol import events
-
-    shapes: dict[str, list[list]] = {}
-    imports: set[str] = set()
-
-    def flat(tp: object) -> list[object]:  # the branches of a union, through aliases and Annotated
-        origin = typing.get_origin(tp)
-        if isinstance(tp, TypeAliasType):
-            return flat(tp.__value__)
-        if origin is typing.Annotated:
-            return flat(typing.get_args(tp)[0])
-        if origin in (typing.Union, types.UnionType):
-            return [b for a in typing.get_args(tp) for b in flat(a)]
-        return [tp]
-
-    def render(tp: object) -> str:
-        origin, args = typing.get_origin(tp), typing.get_args(tp)
-        if tp is typing.Any:
-            return "Any"
-        if tp is None or tp is type(None):
-            return "None"
-        if isinstance(tp, TypeAliasType):
-            return render(tp.__value__)
-        if origin in (typing.Annotated, NotRequired, Required):
-            return render(args[0])
-        if origin in (typing.Union, types.UnionType):
-            branches = flat(tp)
-            if str in branches:  # a string token ("NaN") is a str already
-                branches = [b for b in branches if not (typing.get_origin(b) is typing.Literal and all(isinstance(a, str) for a in typing.get_args(b)))]
-            parts = list(dict.fromkeys(render(b) for b in branches))
-            return " | ".join(sorted(parts, key=lambda p: p == "None"))
-        if origin is typing.Literal:
-            return f"Literal[{', '.join(json.dumps(a) if isinstance(a, str) else repr(a) for a in args)}]"
-        if origin is list:
-            return f"list[{render(args[0])}]"
-        if origin is dict:
-            return f"dict[{render(args[0])}, {render(args[1])}]"
-        if is_typeddict(tp) and not tp.__annotations__ and tp.__pydantic_config__.get("extra") == "allow":
-            return "dict[str, Any]"  # an open shape with no declared key (hyperparameters)
-        if is_typeddict(tp):
-            name = f"{tp.__name__}Data"
-            if name not in shapes:
-                shapes[name] = []  # placed before its fields: a recursive shape refers to itself
-                required = tp.__required_keys__
-                shapes[name] = [[key, render(ann), key in required] for key, ann in tp.__annotations__.items()]
-            return name
-        if tp in (int, float, str, bool):
-            return tp.__name__
-        if isinstance(tp, type) and issubclass(tp, enum.Enum):
-            imports.add(f"from {tp.__module__.replace('neetbox_protocol', '', 1)} import {tp.__name__}")
-            return tp.__name__
-        raise SystemExit(f"plain types: no rendering for {tp!r}")
-
-    payloads = {}
-    for event_type, cls in events.EVENT_CLASSES.items():
-        payloads[event_type] = render(cls.model_fields["payload"].annotation)
-    payloads["reply"] = render(events.ServerReply.model_fields["payload"].annotation)
-    return {"shapes": shapes, "payloads": payloads, "imports": sorted(imports)}
-
-
-def load_package(out_root: Path) -> object:
-    """Import the package neetbox_protocol from out_root/neetbox_protocol (what codegen wrote
-    there) and runtime/ (the hand-written modules): one package whose ``__path__`` lists both
-    directories, as the wheel holds both in one. For a fresh run, before anything is installed."""
-    pkg = out_root / PACKAGE
-    spec = importlib.util.spec_from_file_location(PACKAGE, pkg / "__init__.py", submodule_search_locations=[str(pkg), str(RUNTIME)])
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"no package {PACKAGE} in {out_root}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[PACKAGE] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def plain_types(out_root: Path) -> dict:
-    """``plain_view`` of the package just generated under out_root, in a fresh interpreter."""
-    code = ("import json, sys; from pathlib import Path; sys.path.insert(0, sys.argv[2]); import codegen; "
-            "codegen.load_package(Path(sys.argv[1])); print(json.dumps(codegen.plain_view()))")  # fmt: skip
-    proc = subprocess.run([sys.executable, "-c", code, str(out_root), str(ROOT)], capture_output=True, text=True, cwd=ROOT)
-    if proc.returncode != 0:
-        raise SystemExit(f"plain types: importing the generated package failed:\n{proc.stderr}")
-    return json.loads(proc.stdout)
+    return [f"from {m} import {', '.join(sorted(by_module[m]))}" for m in order]
 
 
 def render(template: str, **context) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)  # fmt: skip
     env.filters["pyrepr"] = lambda v: json.dumps(v, ensure_ascii=False)  # JSON string == Python literal here
+    env.filters["pylit"] = emitters_py.py_literal  # any JSON data as a Python literal (None, True, False)
     env.filters["doc"] = lambda s: s.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     env.filters["js"] = lambda v: json.dumps(v, ensure_ascii=False)  # a JS literal, keys in order
     env.filters["jsdoc"] = lambda s: str(s).replace("*/", "*\\/")
@@ -448,29 +360,35 @@ def generate_typescript(pkg: Path, schemas: dict[str, dict], version: str) -> No
 
 
 def generate_package(out_root: Path, schemas: dict[str, dict], version: str) -> None:
-    """generated/neetbox_protocol: models, constants, events and the published schemas."""
+    """generated/neetbox_protocol: models, constants, the registry, events, plain data and the
+    published schemas."""
     pkg = out_root / PACKAGE
     if pkg.exists():
         shutil.rmtree(pkg)
     pkg.mkdir(parents=True)
     run_datamodel_codegen(schemas, pkg / "models")
-    envelope_params, envelope_imports = envelope_signature(pkg / "models")
+    envelope_params = emitters_py.envelope_params(schemas, POSITIONAL_ORDER, REQUIRED_ARGUMENTS, PYTHON_TYPES, DEFAULT_FACTORIES)
 
     constants = [(g["title"], g["description"], g["constants"]) for g in schema_model.constant_groups(schemas)]
     names = [c["name"] for _, _, group in constants for c in group]
     identity = schemas[schema_model.IDENTITY_FILE]
     events = event_specs(schemas)
+    reply = dict(server_reply(schemas), identity_member=identity["x-enum-varnames"][identity["enum"].index(server_reply(schemas)["identity"])],
+                 doc=schemas["message.schema.json"]["$defs"]["ServerReply"]["description"],
+                 payload_doc=schemas["common.schema.json"]["$defs"]["Reply"]["description"])  # fmt: skip
+    plain = emitters_py.plain_shapes(schemas, events, REPLY_PAYLOAD)
     context = dict(
-        header=HEADER, constants=constants, constant_names=names, events=events, envelope=envelope_fields(schemas),
+        header=HEADER, constants=constants, constant_names=names, events=events, envelope=emitters_py.envelope_fields(schemas),
         identity_members=identity["x-enum-varnames"], package_version=package_version(),
         protocol_version=version, protocol_doc=schemas["protocol.schema.json"]["description"],
-        envelope_params=envelope_params, envelope_imports=envelope_imports,
-        reply=dict(server_reply(schemas), identity_member=identity["x-enum-varnames"][identity["enum"].index(server_reply(schemas)["identity"])],
-                   doc=schemas["message.schema.json"]["$defs"]["ServerReply"]["description"],
-                   payload_doc=schemas["common.schema.json"]["$defs"]["Reply"]["description"]),
+        envelope_params=envelope_params, envelope_imports=envelope_imports(envelope_params, schemas),
+        reply=reply, registry=registry_context(schemas, events), plain=plain,
+        labels=sorted(plain["tags"] | {e["payload_type"] for e in events if e["by_series"]}),
     )  # fmt: skip
     files = {
         "constants.py": render("constants.py.jinja2", **context),
+        "registry.py": render("registry.py.jinja2", **context),
+        "plain.py": render("plain.py.jinja2", **context),
         "events.py": render("events.py.jinja2", **context),
         "__init__.py": render("__init__.py.jinja2", **context),
         "py.typed": "",
@@ -487,8 +405,6 @@ def generate_package(out_root: Path, schemas: dict[str, dict], version: str) -> 
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (dest / "bundle.schema.json").write_text(json.dumps(bundle(schemas, version), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    # what type checkers see of each payload, from the validators of the package just written
-    (pkg / "plain.py").write_text(render("plain.py.jinja2", **context, plain=plain_types(out_root)), encoding="utf-8")
     for junk in [*pkg.rglob("__pycache__"), *pkg.rglob(".ruff_cache")]:
         shutil.rmtree(junk)
 

@@ -203,90 +203,20 @@ def _match_branches(old: list, new: list) -> dict[int, int]:
 
 
 # ---------------------------------------------------------------- implied exclusions
-# JSON Schema patterns are ECMA-262 regexes, where `^...$` (no `m` flag) spans the whole string.
-# Python's `re.search` (stock jsonschema) also lets `$` match before a final newline, and no
-# end-of-string anchor reads alike in all three engines (ECMA-262 has no `\z`/`\Z`, Python's
-# `re` no `\z` before 3.14, Rust's regex no look-around), so a schema says "no line break" to
-# every validator with a `not: {"pattern": "\\n"}` beside its pattern. Such a `not` narrows
-# nothing when the pattern is anchored at both ends and no part of it can match those
-# characters: this reads the pattern with Python's own regex parser and proves that,
-# conservatively (a construct it does not know, a flag, `\s`, a negated class, a look-around,
-# ...: the `not` stays KEYWORD_ADDED).
-
-try:  # Python 3.11+
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
-except ImportError:  # Python 3.10
-    import sre_constants as _sre
-    import sre_parse as _sre_parse
-
-_DOT_EXCLUDES = {0x0A, 0x0D, 0x2028, 0x2029}  # ECMA-262's `.` without the `s` flag
-_CATEGORIES = {_sre.CATEGORY_DIGIT: [(0x30, 0x39)],  # ECMA-262's \d and \w are ASCII
-               _sre.CATEGORY_WORD: [(0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A)]}
-
-
-def _class_ranges(op, av) -> list[tuple[int, int]] | None:
-    """The code point ranges one regex atom matches: a literal or a class of literals, ranges,
-    `\\d` or `\\w`; None for anything else (a negated class, `\\s`, `.`, ...)."""
-    if op is _sre.LITERAL:
-        return [(av, av)]
-    if op is not _sre.IN:
-        return None
-    ranges = []
-    for item_op, item_av in av:
-        if item_op is _sre.LITERAL:
-            ranges.append((item_av, item_av))
-        elif item_op is _sre.RANGE:
-            ranges.append(item_av)
-        elif item_op is _sre.CATEGORY and item_av in _CATEGORIES:
-            ranges += _CATEGORIES[item_av]
-        else:
-            return None
-    return ranges
-
-
-def _avoids(items, chars: set[int]) -> bool:
-    """True when no string matched by the parsed regex items contains any of chars."""
-    for op, av in items:
-        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-            ok = _avoids(av[2], chars)
-        elif op is _sre.SUBPATTERN:
-            ok = not av[1] and not av[2] and _avoids(av[-1], chars)  # no inline flags
-        elif op is _sre.BRANCH:
-            ok = all(_avoids(branch, chars) for branch in av[1])
-        elif op is _sre.ANY:
-            ok = chars <= _DOT_EXCLUDES
-        else:
-            ranges = _class_ranges(op, av)
-            ok = ranges is not None and not any(lo <= c <= hi for c in chars for lo, hi in ranges)
-        if not ok:
-            return False
-    return True
+# A `not: {"pattern": ...}` added beside an unchanged pattern narrows nothing when the pattern
+# already rules its characters out: schema_model.implied_exclusion decides that (the same
+# function codegen uses to leave the runtime's line-break check out where the pattern implies it).
 
 
 def _implied_exclusion(old: dict, new: dict) -> str:
     """The characters of an added `not: {pattern: <one character or class>}` when `new`'s
-    `pattern` -- the same as `old`'s, on a `type: string` in both -- is anchored at both ends and
-    matches none of them in ECMA-262 (see above); "" when that cannot be shown."""
+    `pattern` -- the same as `old`'s, on a `type: string` in both -- already excludes them
+    (schema_model.implied_exclusion); "" when that cannot be shown."""
     added, pattern = new.get("not"), new.get("pattern")
     if not (isinstance(added, dict) and set(added) == {"pattern"} and isinstance(pattern, str)
             and old.get("pattern") == pattern and old.get("type") == new.get("type") == "string"):
         return ""
-    try:
-        excluded, parsed = _sre_parse.parse(added["pattern"]), _sre_parse.parse(pattern)
-    except re.error:
-        return ""
-    items = list(parsed)
-    if excluded.state.flags & ~_sre.SRE_FLAG_UNICODE or parsed.state.flags & ~_sre.SRE_FLAG_UNICODE or len(excluded) != 1:
-        return ""
-    ranges = _class_ranges(*excluded[0])
-    if ranges is None or sum(hi - lo + 1 for lo, hi in ranges) > 64:
-        return ""
-    chars = {c for lo, hi in ranges for c in range(lo, hi + 1)}
-    anchored = len(items) >= 2 and items[0] == (_sre.AT, _sre.AT_BEGINNING) and items[-1] == (_sre.AT, _sre.AT_END)
-    if not anchored or not _avoids(items[1:-1], chars):
-        return ""
-    return " ".join(json.dumps(chr(c)) for c in sorted(chars))
+    return schema_model.implied_exclusion(pattern, added["pattern"])
 
 
 # ---------------------------------------------------------------- the walk

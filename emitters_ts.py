@@ -82,14 +82,17 @@ def _pointer(schemas: dict[str, dict], where: str) -> tuple[dict, str, list[str]
     return locate(schemas, where, "emitters_ts.VIEW")
 
 
-def typed_view(schemas: dict[str, dict]) -> dict:
+def typed_view(schemas: dict[str, dict], rules: dict | None = None) -> dict:
     """The typed view: {"schemas": {rel: schema with VIEW applied, $ids moved under view/},
     "messages": [{name, event_type, channel, payload_ref, payload_required, default}],
-    "channels": {channel: [message names]}, "default_channel"}."""
+    "channels": {channel: [message names]}, "default_channel"}. ``rules``: the receive-view rules
+    (default VIEW: the TypeScript package's); emitters_py renders Python's plain data from the same
+    view with none."""
+    rules = VIEW if rules is None else rules
     base = _base(schemas)
     view_base = base.rsplit("/", 2)[0] + "/typescript-view/"
     out = copy.deepcopy(schemas)
-    omitted = {base + r for r in VIEW["omit"]}
+    omitted = {base + r for r in rules["omit"]}
 
     def walk(node, file_id):
         if isinstance(node, list):
@@ -103,20 +106,20 @@ def typed_view(schemas: dict[str, dict]) -> dict:
 
     for rel in list(out):
         out[rel] = walk(out[rel], out[rel]["$id"])
-    for where in VIEW["all_required"]:
+    for where in rules["all_required"]:
         parent, key, _ = _pointer(out, where)
         parent[key]["required"] = list(parent[key]["properties"])
-    for where, labels in VIEW["tuples"].items():
+    for where, labels in rules["tuples"].items():
         parent, key, _ = _pointer(out, where)
         node = parent[key]
         item = node["items"]
         parent[key] = {**{k: v for k, v in node.items() if k != "items"}, "prefixItems": [item] * len(labels),
                        "items": False, "minItems": len(labels), "x-ts-labels": labels}  # fmt: skip
-    for where in VIEW["open"]:
+    for where in rules["open"]:
         parent, key, _ = _pointer(out, where)
         parent[key]["x-ts-open"] = True
     variant_refs: dict[str, dict[str, str]] = {}  # absolute uri of the def -> channel -> absolute uri of the variant
-    for where, per_channel in VIEW["variants"].items():
+    for where, per_channel in rules["variants"].items():
         parent, key, parts = _pointer(out, where)
         rel = where.partition("#")[0]
         for channel, patch in per_channel.items():
@@ -137,7 +140,7 @@ def typed_view(schemas: dict[str, dict]) -> dict:
             variant_refs.setdefault(base + where, {})[channel] = f"{base}{rel}#/{name}"
     ws_channels = schema_model.ws_channels(schemas)
     default_channel = ws_channels[0]
-    for where, per_channel in VIEW["variants"].items():
+    for where, per_channel in rules["variants"].items():
         if set(per_channel) - set(ws_channels):
             raise SystemExit(f"emitters_ts.VIEW: {where} names channels that are not websockets of x-channels: {sorted(set(per_channel) - set(ws_channels))}")
     messages, defs, channels = [], {}, {c: [] for c in ws_channels}

@@ -236,3 +236,100 @@ def server_reply(schemas: dict[str, dict]) -> dict:
         "keys": [k for branch in cond["payload"]["anyOf"] for k in branch["required"]],
         "own_replies": cond["eventType"]["not"]["enum"],
     }
+
+
+# ---------------------------------------------------------------- implied exclusions
+# JSON Schema patterns are ECMA-262 regexes, where `^...$` (no `m` flag) spans the whole string.
+# Python's `re.search` (stock jsonschema) also lets `$` match before a final newline, and no
+# end-of-string anchor reads alike in all three engines (ECMA-262 has no `\z`/`\Z`, Python's
+# `re` no `\z` before 3.14, Rust's regex no look-around), so a schema says "no line break" to
+# every validator with a `not: {"pattern": "\\n"}` beside its pattern. Such a `not` narrows
+# nothing when the pattern is anchored at both ends and no part of it can match those
+# characters: ``implied_exclusion`` reads the pattern with Python's own regex parser and proves
+# that, conservatively (a construct it does not know, a flag, `\s`, a negated class, a
+# look-around, ...: not implied). compat.py uses it for the gate (an added `not` that narrows
+# nothing is not breaking); codegen for the runtime's string rules (a line-break check the
+# pattern implies is left out of the Python models, whose Rust regex reads `^`, `$`, `.`, `\d`
+# and `\w` as ECMA-262 does for a line feed).
+
+try:  # Python 3.11+
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
+_DOT_EXCLUDES = {0x0A, 0x0D, 0x2028, 0x2029}  # ECMA-262's `.` without the `s` flag
+_CATEGORIES = {_sre.CATEGORY_DIGIT: [(0x30, 0x39)],  # ECMA-262's \d and \w are ASCII
+               _sre.CATEGORY_WORD: [(0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A)]}
+
+
+def _class_ranges(op, av) -> list[tuple[int, int]] | None:
+    """The code point ranges one regex atom matches: a literal or a class of literals, ranges,
+    `\\d` or `\\w`; None for anything else (a negated class, `\\s`, `.`, ...)."""
+    if op is _sre.LITERAL:
+        return [(av, av)]
+    if op is not _sre.IN:
+        return None
+    ranges = []
+    for item_op, item_av in av:
+        if item_op is _sre.LITERAL:
+            ranges.append((item_av, item_av))
+        elif item_op is _sre.RANGE:
+            ranges.append(item_av)
+        elif item_op is _sre.CATEGORY and item_av in _CATEGORIES:
+            ranges += _CATEGORIES[item_av]
+        else:
+            return None
+    return ranges
+
+
+def _avoids(items, chars: set[int]) -> bool:
+    """True when no string matched by the parsed regex items contains any of chars."""
+    for op, av in items:
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            ok = _avoids(av[2], chars)
+        elif op is _sre.SUBPATTERN:
+            ok = not av[1] and not av[2] and _avoids(av[-1], chars)  # no inline flags
+        elif op is _sre.BRANCH:
+            ok = all(_avoids(branch, chars) for branch in av[1])
+        elif op is _sre.ANY:
+            ok = chars <= _DOT_EXCLUDES
+        else:
+            ranges = _class_ranges(op, av)
+            ok = ranges is not None and not any(lo <= c <= hi for c in chars for lo, hi in ranges)
+        if not ok:
+            return False
+    return True
+
+
+def implied_exclusion(pattern: str, excluded: str) -> str:
+    """The characters of ``excluded`` (a one-character or one-class pattern, as in
+    ``not: {"pattern": excluded}``) as JSON text, space-separated, when ``pattern`` is anchored
+    at both ends and can match none of them (see above); "" when that cannot be shown."""
+    try:
+        parsed_excluded, parsed = _sre_parse.parse(excluded), _sre_parse.parse(pattern)
+    except re.error:
+        return ""
+    items = list(parsed)
+    if parsed_excluded.state.flags & ~_sre.SRE_FLAG_UNICODE or parsed.state.flags & ~_sre.SRE_FLAG_UNICODE or len(parsed_excluded) != 1:
+        return ""
+    ranges = _class_ranges(*parsed_excluded[0])
+    if ranges is None or sum(hi - lo + 1 for lo, hi in ranges) > 64:
+        return ""
+    chars = {c for lo, hi in ranges for c in range(lo, hi + 1)}
+    anchored = len(items) >= 2 and items[0] == (_sre.AT, _sre.AT_BEGINNING) and items[-1] == (_sre.AT, _sre.AT_END)
+    if not anchored or not _avoids(items[1:-1], chars):
+        return ""
+    return " ".join(json.dumps(chr(c)) for c in sorted(chars))
+
+
+#: The line-break rule of the string types (``not: {"pattern": "\\n"}``)
+LINE_BREAK = "\\n"
+
+
+def line_break_implied(node: dict) -> bool:
+    """Whether a string type's ``pattern`` already rules out a line feed, so that its
+    ``not: {"pattern": "\\n"}`` narrows nothing (``implied_exclusion``)."""
+    pattern = node.get("pattern")
+    return isinstance(pattern, str) and bool(implied_exclusion(pattern, LINE_BREAK))

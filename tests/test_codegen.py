@@ -79,13 +79,13 @@ def test_every_other_artifact_says_do_not_edit():
 
 
 def test_the_envelope_table_codegen_emits_is_the_models():
-    """events.ENVELOPE_FIELDS (emitted from envelope.schema.json) names the generated EventMsg's
+    """registry.ENVELOPE_FIELDS (emitted from envelope.schema.json) names the generated EventMsg's
     fields, their aliases and wire order, and marks its string enum: the runtime uses the table
     instead of inspecting the model."""
     from neetbox_protocol import EventMsg, IdentityType
-    from neetbox_protocol.events import ENVELOPE_FIELDS
+    from neetbox_protocol.registry import ENVELOPE_FIELDS
 
-    assert list(ENVELOPE_FIELDS) == list(EventMsg.model_fields)
-    assert {n: w for n, (w, _) in ENVELOPE_FIELDS.items()} == {n: f.alias or n for n, f in EventMsg.model_fields.items()}
-    assert {n for n, (_, kind) in ENVELOPE_FIELDS.items() if kind == "str"} == {
+    assert [f.name for f in ENVELOPE_FIELDS] == list(EventMsg.model_fields)
+    assert {f.name: f.wire for f in ENVELOPE_FIELDS} == {n: f.alias or n for n, f in EventMsg.model_fields.items()}
+    assert {f.name for f in ENVELOPE_FIELDS if f.kind == "str"} == {
         n for n, f in EventMsg.model_fields.items() if IdentityType in getattr(f.annotation, "__args__", (f.annotation,))}

@@ -29,7 +29,9 @@ from pydantic import ValidationError
 from strategies import EVENT_TYPES, messages
 from support import same, wire_vectors
 
-from neetbox_protocol import EVENT_CLASSES, EventMsg, ProtocolError, _runtime
+import schema_model
+from neetbox_protocol import EVENT_CLASSES, EventMsg, ProtocolError, _annotations, _strings, _values, registry
+from neetbox_protocol._registry import Registry
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -41,7 +43,7 @@ def _model_schema(cls) -> dict:
     if schema["type"] == "definitions":
         schema = schema["schema"]
     if schema["type"] == "tagged-union":
-        schema = schema["choices"][cls._payload_model.__name__]
+        schema = schema["choices"][registry.SERIES_SHAPES[cls.model_fields["event_type"].default].any_series]
     return schema
 
 
@@ -75,7 +77,8 @@ def smart_twins():
     twins = {}
     for event_type in FAST_UNION_TYPES:
         cls = EVENT_CLASSES[event_type]
-        namespace = {"__annotations__": {"payload": _runtime.payload_type(cls._payload_model)}, "__module__": __name__}
+        # the payload's plain type without its declared union mode (pydantic keeps it in the field's metadata)
+        namespace = {"__annotations__": {"payload": cls.model_fields["payload"].annotation}, "__module__": __name__}
         if not cls.model_fields["payload"].is_required():
             namespace["payload"] = cls.model_fields["payload"].default
         twins[event_type] = type(f"Smart{cls.__name__}", (cls,), namespace)
@@ -100,11 +103,12 @@ def assert_same_outcome(fast, smart):
 
 
 def test_the_declared_union_modes_are_the_validators():
-    """codegen.py's PAYLOAD_UNION_MODES is what the generated classes validate with."""
+    """codegen.py's PAYLOAD_UNION_MODES, as the generated registry holds them, is what the generated classes validate with."""
     import codegen
 
     declared = {e["event_type"] for e in codegen.event_specs(codegen.load_schemas()) if e["union_mode"] == "left_to_right"}
     assert declared == set(FAST_UNION_TYPES) and declared
+    assert {t for t, mode in registry.PAYLOAD_UNION_MODES.items() if mode == "left_to_right"} == declared
 
 
 @pytest.mark.parametrize("payload", COLLISIONS + [{"x": w, "y": w, "result": w} for w in WEIRD])
@@ -190,16 +194,16 @@ def test_nan_is_not_an_integer():
 def _int_first(plain_data: bool):
     """The ``Number`` check ``_NumberSchema`` replaced: the same branches, left to right, int first."""
     cs = pydantic_core.core_schema
-    tokens = cs.literal_schema(list(_runtime._TOKEN_TEXTS))
+    tokens = cs.literal_schema(list(_values.TOKEN_TEXTS))
     if plain_data:
         branches = [cs.int_schema(strict=True), cs.float_schema(strict=True, allow_inf_nan=False), tokens,
-                    cs.chain_schema([cs.float_schema(strict=True), cs.no_info_plain_validator_function(_runtime._non_finite_token)])]
+                    cs.chain_schema([cs.float_schema(strict=True), cs.no_info_plain_validator_function(_annotations._non_finite_token)])]
     else:
         branches = [cs.int_schema(strict=True), cs.float_schema(strict=True),
                     cs.chain_schema([tokens, cs.no_info_plain_validator_function(float)])]
     union = cs.union_schema(branches, mode="left_to_right", custom_error_type="number_type",
-                            custom_error_message=_runtime._NUMBER_ERROR)
-    schema = cs.json_or_python_schema(json_schema=union, python_schema=cs.with_info_before_validator_function(_runtime._bool_to_int, union))
+                            custom_error_message=_annotations.NUMBER_ERROR)
+    schema = cs.json_or_python_schema(json_schema=union, python_schema=cs.with_info_before_validator_function(_annotations._bool_to_int, union))
     return pydantic_core.SchemaValidator(cs.list_schema(schema))
 
 
@@ -224,7 +228,7 @@ NUMBERS_PYTHON = [0, -1, 7, 2**53 + 1, 2**63, 2**64, -(2**70), 10**300, 3.0, -0.
 @pytest.mark.parametrize("plain_data", [True, False], ids=["plain", "typed"])
 def test_number_float_first_equals_int_first(plain_data):
     new = pydantic_core.SchemaValidator(pydantic_core.core_schema.list_schema(
-        _runtime._NumberSchema(plain_data).__get_pydantic_core_schema__(object, None)))  # fmt: skip
+        _annotations._NumberSchema(plain_data).__get_pydantic_core_schema__(object, None)))  # fmt: skip
     old = _int_first(plain_data)
     for text in NUMBERS_TEXT:
         for validate in (lambda v, d: v.validate_json(d), lambda v, d: v.validate_python(pydantic_core.from_json(d, allow_inf_nan=True))):
@@ -239,7 +243,7 @@ def test_number_float_first_equals_int_first(plain_data):
 def test_number_float_first_equals_int_first_on_generated_values(values):
     for plain_data in (True, False):
         new = pydantic_core.SchemaValidator(pydantic_core.core_schema.list_schema(
-            _runtime._NumberSchema(plain_data).__get_pydantic_core_schema__(object, None)))  # fmt: skip
+            _annotations._NumberSchema(plain_data).__get_pydantic_core_schema__(object, None)))  # fmt: skip
         old = _int_first(plain_data)
         text = json.dumps(values)  # bare NaN/Infinity tokens for non-finite floats, as neetbox 0.6.0 writes them
         assert same(_number_outcome(new.validate_json, text), _number_outcome(old.validate_json, text)), text
@@ -285,41 +289,56 @@ def _verdict(fn, value):
         return ("error", err["type"], err["msg"])
 
 
-SCHEMA_STRINGS = ["Identifier", "EventTypeName"]  # the string types built by _runtime._SchemaString
+SCHEMA_STRINGS = [registry.IDENTIFIER, registry.EVENT_TYPE_NAME]  # the string types built by _strings.SchemaString
 
 
-@pytest.mark.parametrize("name", SCHEMA_STRINGS)
+def _published_rules(rule) -> tuple:
+    """Every ``not`` rule of the type as the published schema states it (its own, then ``allOf``'s)."""
+    node = schema_model.load()["common.schema.json"]["$defs"][rule.name]
+    rules = [n for n in (node, *node.get("allOf", ())) if "pattern" in n.get("not", {})]
+    return node, tuple((n["not"]["pattern"], n) for n in rules)
+
+
+@pytest.mark.parametrize("rule", SCHEMA_STRINGS, ids=lambda r: r.name)
+def test_the_registry_holds_the_published_string_rules(rule):
+    """codegen wrote each rule of the schema into the registry, less a line-break rule the pattern implies."""
+    node, published = _published_rules(rule)
+    assert (rule.pattern, rule.min_length, rule.max_length) == (node.get("pattern"), node.get("minLength"), node.get("maxLength"))
+    kept = [p for p, _ in published if not (p == schema_model.LINE_BREAK and rule.line_break_implied)]
+    assert [p for p, _ in rule.excluded] == kept
+    assert rule.line_break_implied == schema_model.line_break_implied(node)
+
+
+@pytest.mark.parametrize("rule", SCHEMA_STRINGS, ids=lambda r: r.name)
 @given(data=st.one_of(st.sampled_from(IDS), st.text(alphabet="CcOoNnPpRrAaUuXxLlTtMm0159._-", max_size=8), st.text(max_size=8)))
 @SETTINGS
-def test_not_rules_fast_path_equals_the_python_check(name, data):
+def test_not_rules_fast_path_equals_the_python_check(rule, data):
     """The validator (Rust regex first, Python only where it does not match) against the
-    constrained string then ``_excluded``'s Python check of every ``not`` rule."""
-    node = _runtime._common_def(name)
+    constrained string then the Python check of every ``not`` rule the schema states (the
+    line-break rule too, where the registry left it out as implied)."""
     core = pydantic_core.core_schema
-    constrained = core.str_schema(strict=True, min_length=node.get("minLength"), max_length=node.get("maxLength"), pattern=node.get("pattern"))
-    rules = [n for n in (node, *node.get("allOf", ())) if "pattern" in n.get("not", {})]
-    excluded = tuple((n["not"]["pattern"], _runtime._why(n) if n is not node else "") for n in rules)
-    kept = [p for p, _ in excluded if not (p == "\\n" and _runtime._line_break_rule_implied(node.get("pattern")))]
-    assert all(p in _runtime._EXCLUSION_FAST_PATHS for p in kept)  # the fast path is in use
-    slow = pydantic_core.SchemaValidator(core.no_info_after_validator_function(_runtime._excluded(excluded), constrained))
-    fast = pydantic_core.SchemaValidator(_runtime._excluding(constrained, excluded))
+    constrained = core.str_schema(strict=True, min_length=rule.min_length, max_length=rule.max_length, pattern=rule.pattern)
+    _, published = _published_rules(rule)
+    every = tuple((p, why) for p, why in rule.excluded) + tuple((p, "") for p, _ in published if p not in dict(rule.excluded))
+    assert all(p in _strings.EXCLUSION_FAST_PATHS for p, _ in rule.excluded)  # the fast path is in use
+    slow = pydantic_core.SchemaValidator(core.no_info_after_validator_function(_strings.excluded_check(every), constrained))
+    fast = pydantic_core.SchemaValidator(_strings.excluding(constrained, rule.excluded))
     for value in (data, data.upper(), data.lower()):
         assert _verdict(fast.validate_python, value) == _verdict(slow.validate_python, value), value
         text = json.dumps(value)
         assert _verdict(fast.validate_json, text) == _verdict(slow.validate_json, text), value
 
 
-@pytest.mark.parametrize("name", SCHEMA_STRINGS)
-def test_the_line_break_rule_is_left_out_only_where_the_pattern_implies_it(name):
-    """``_SchemaString``'s validator skips ``not: {pattern: "\\n"}`` where the type's pattern
-    refuses every line break in Rust regex (the test above compares the verdicts); the syntactic
-    reading it relies on refuses the patterns that would let one through."""
-    node = _runtime._common_def(name)
-    assert _runtime._line_break_rule_implied(node["pattern"])
-    for admits in ["^[^a]*$", "^.*$", "^\\s+$", "^a", "a$", "^a|b$", "^[a\\n]$", "^\\W$", "^\\p{L}$", "^[\\s]$", "^(?m)a$"]:
-        assert not _runtime._line_break_rule_implied(admits), admits
+@pytest.mark.parametrize("rule", SCHEMA_STRINGS, ids=lambda r: r.name)
+def test_the_line_break_rule_is_left_out_only_where_the_pattern_implies_it(rule):
+    """The registry leaves ``not: {pattern: "\n"}`` out where the type's pattern refuses every
+    line break (schema_model.line_break_implied, which compat.py uses too); the proof refuses the
+    patterns that would let one through, and Rust regex agrees with what it accepts."""
+    assert rule.line_break_implied and schema_model.line_break_implied({"pattern": rule.pattern})
+    for admits in ["^[^a]*$", "^.*\\s$", "^\\s+$", "^a", "a$", "^a|b$", "^[a\n]$", "^\\W$", "^[\\s]$", "^(?m)a$"]:
+        assert not schema_model.line_break_implied({"pattern": admits}), admits
     for implied in ["^[a-z_][a-z0-9_]*$", "^(a|b)$", "^[0-9]{4}\\.[0-9]$"]:
-        assert _runtime._line_break_rule_implied(implied), implied
+        assert schema_model.line_break_implied({"pattern": implied}), implied
         regex = pydantic_core.SchemaValidator(pydantic_core.core_schema.str_schema(pattern=implied), {"regex_engine": "rust-regex"})
         for text in ("a\n", "\na", "a\nb", "\n"):
             with pytest.raises(ValidationError):
@@ -328,7 +347,11 @@ def test_the_line_break_rule_is_left_out_only_where_the_pattern_implies_it(name)
 
 # ----------------------------------------------------------------------------- series_choice
 
-SERIES_TYPES = [t for t, cls in EVENT_CLASSES.items() if getattr(cls, "_payload_by_series", None)]
+SERIES_TYPES = sorted(registry.SERIES_SHAPES)
+
+
+def _by_series(cls) -> dict:
+    return dict(registry.SERIES_SHAPES[cls.model_fields["event_type"].default].by_series)
 
 
 @pytest.fixture(scope="module")
@@ -346,16 +369,18 @@ def _payload_alone(cls, series: str):
 
     from pydantic import TypeAdapter
 
-    branch = {getattr(b, "__name__", None): b for b in typing.get_args(_runtime._unalias(cls._payload_model))}[cls._payload_by_series[series]]
-    return TypeAdapter(_runtime.payload_type(branch))
+    union = cls.model_fields["payload"].annotation  # the plain data's union of tagged shapes
+    tags = {next(m.tag for m in b.__metadata__ if hasattr(m, "tag")): b for b in typing.get_args(union)}
+    return TypeAdapter(tags[_by_series(cls)[series]])
 
 
 def test_the_series_table_is_the_schemas():
-    """codegen reads the table from message.schema.json's allOf; the class holds it."""
+    """codegen reads the table from message.schema.json's allOf; the registry holds it, and the class the models of its shapes."""
     import codegen
 
     specs = {e["event_type"]: e["by_series"] for e in codegen.event_specs(codegen.load_schemas()) if e["by_series"]}
-    assert specs == {t: EVENT_CLASSES[t]._payload_by_series for t in SERIES_TYPES}
+    assert specs == {t: _by_series(EVENT_CLASSES[t]) for t in SERIES_TYPES}
+    assert all({s: m.__name__ for s, m in EVENT_CLASSES[t]._series_models.items()} == specs[t] for t in SERIES_TYPES)
     assert specs["status"] == {"platform": "PlatformInfo", "config": "WorkspaceConfig", "action": "ActionRegistry"}
 
 
@@ -363,13 +388,13 @@ def assert_series_agrees(cls, twin, d):
     series = d.get("series")
     for validate in (outcome, lambda c, x: outcome_json(c, json.dumps(x))):
         new, old = validate(cls, d), validate(twin, d)
-        if not (isinstance(series, str) and series in cls._payload_by_series):
+        if not (isinstance(series, str) and series in _by_series(cls)):
             # any other series: the union of every shape, as before (errors lose nothing but the label)
             assert new[0] == old[0], (new, old)
             if new[0] == "ok":
                 assert new[1] == old[1] and same(new[2], old[2])
             else:
-                assert [(tuple(i for i in loc if i not in _runtime._ANY_SERIES_TAGS), t, m) for loc, t, m in new[1]] == old[1]
+                assert [(tuple(i for i in loc if i not in Registry.any_series_tags), t, m) for loc, t, m in new[1]] == old[1]
             continue
         try:
             alone = _payload_alone(cls, series).validate_python(d["payload"]) if "payload" in d else None
@@ -398,7 +423,7 @@ def test_series_choice_agrees_with_the_union_on_generated_payloads(union_twins, 
     event_type = data.draw(st.sampled_from(SERIES_TYPES))
     cls = EVENT_CLASSES[event_type]
     d = data.draw(messages(event_type))
-    d["series"] = data.draw(st.sampled_from([*cls._payload_by_series, None, "other", d.get("series")]))
+    d["series"] = data.draw(st.sampled_from([*_by_series(cls), None, "other", d.get("series")]))
     if isinstance(d.get("payload"), dict) and d["payload"] and data.draw(st.booleans()):
         key = data.draw(st.sampled_from(sorted(d["payload"])))
         d["payload"][key] = data.draw(st.sampled_from(WEIRD))

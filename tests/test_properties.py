@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from strategies import EVENT_TYPES, messages
 from support import examples, same
 
-from neetbox_protocol import EVENT_CLASSES, EventMsg, _runtime
+from neetbox_protocol import EVENT_CLASSES, EventMsg
+from neetbox_protocol._registry import Registry
 
 SETTINGS = settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -37,7 +38,7 @@ def same_type_triple(draw):
     series that select the same shape: merging keys of one into another keeps a valid message."""
     event_type = draw(st.sampled_from(EVENT_TYPES))
     first = draw(messages(event_type))
-    tag_of = _runtime._SERIES_TAGGERS.get(EVENT_CLASSES[event_type])
+    tag_of = Registry.series_taggers.get(EVENT_CLASSES[event_type])
     if tag_of is None:
         same_shape = messages(event_type)
     else:

@@ -226,8 +226,8 @@ def test_patterns_mean_the_same_to_python_re_ecma_262_and_rust_regex():
     for name, ptr, node in pattern_nodes():
         assert node.get("examples"), f"{name}#{ptr}: give the pattern `examples` (the probes are built from them)"
         # the model of the type: generated, or the runtime's type of that name where codegen.PYTHON_TYPES maps it there
-        runtime = f"{name}.schema.json#{ptr}" in codegen.PYTHON_TYPES
-        module = import_module("neetbox_protocol._runtime" if runtime else f"neetbox_protocol.{codegen.python_module(name + '.schema.json')}")
+        target = codegen.PYTHON_TYPES.get(f"{name}.schema.json#{ptr}", f"{codegen.python_module(name + '.schema.json')}.{node['title']}")
+        module = import_module(f"neetbox_protocol.{target.rsplit('.', 1)[0]}")
         model = TypeAdapter(getattr(module, node["title"]))  # a pattern without a model type fails here: give it a title
         extra = EXTRA_PROBES.get(f"{name}#{ptr}", {})
 

@@ -22,12 +22,13 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from support import wire_vectors
 from test_conformance import VECTORS
 
-from neetbox_protocol import EVENT_CLASSES, EventMsg, Message, ProtocolError, _runtime
+from neetbox_protocol import EVENT_CLASSES, MAX_DEPTH, EventMsg, Message, ProtocolError
+from neetbox_protocol._registry import Registry
 from neetbox_protocol.service import add_protocol_error_handler
 
 ADAPTER = TypeAdapter(Message)
 TAGS = {*EVENT_CLASSES, "EventMsg"}
-SHAPES = set(_runtime._BRANCH_LABELS)  # the names (Tags) of the shapes of payloads with several
+SHAPES = set(Registry.labels)  # the names (Tags) of the shapes of payloads with several
 
 
 class Envelope(BaseModel):
@@ -257,7 +258,7 @@ def test_pydantic_python_doors_take_json_data_only(door, value, error_type):
 
 def test_a_deep_free_form_value_is_refused_and_the_callers_data_left_alone():
     deep: object = 1
-    for _ in range(_runtime.MAX_DEPTH + 1):
+    for _ in range(MAX_DEPTH + 1):
         deep = [deep]
     with pytest.raises(ValidationError) as info:
         ADAPTER.validate_python({"eventType": "some_later_type", "payload": deep})

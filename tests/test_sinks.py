@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from neetbox_protocol import EventMsg, ProtocolError, schema
-from neetbox_protocol._runtime import EventTypeName, Identifier
+from neetbox_protocol.registry import EventTypeName, Identifier
 
 NAME = TypeAdapter(EventTypeName)
 ID = TypeAdapter(Identifier)

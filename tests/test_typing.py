@@ -156,10 +156,10 @@ def test_every_ignore_in_the_package_says_why(package_root):
 def test_eventmsg_init_seen_by_type_checkers_has_the_original_order(package_root):
     """The ``__init__`` codegen writes for type checkers (EnvelopeInit.jinja2) takes the original
     dataclass's parameters in the order the runtime's ``__init__`` reads positional arguments."""
-    from neetbox_protocol import _runtime
+    from neetbox_protocol import registry
 
     tree = ast.parse((package_root / "neetbox_protocol" / "models" / "envelope_schema.py").read_text())
     init = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "__init__")
     names = [a.arg for a in init.args.args[1:]]
-    assert tuple(names) == _runtime._ORIGINAL_ORDER
-    assert len(init.args.defaults) == len(names) - 3  # project_id, run_id, event_type are required
+    assert tuple(names) == registry.POSITIONAL_ORDER  # the registry's table, which the runtime's __init__ reads
+    assert len(init.args.defaults) == len(names) - registry.REQUIRED_ARGUMENTS  # project_id, run_id, event_type are required

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias, 
 from pydantic import Discriminator, Field, GetCoreSchemaHandler, Tag
 from pydantic_core import CoreSchema
 
-from ._runtime import REPLY_DISPATCH, REPLY_TAG, UNKNOWN_EVENT_TAG, ReplyRule, known_message_tag, message_tag, payload_type, series_choice
+from ._runtime import REPLY_DISPATCH, REPLY_TAG, UNKNOWN_EVENT_TAG, known_message_tag, message_tag, register_events, series_choice
 from .models.common_schema import Reply
 from .models.envelope_schema import EventMsg
 from .models.identity_type_schema import IdentityType
@@ -27,35 +27,37 @@ from .models.payloads.histogram_schema import HistogramPayload
 from .models.payloads.image_schema import ImagePayload
 from .models.payloads.video_schema import VideoPayload
 from .models.payloads.hyperparameters_schema import HyperparametersPayload
-from .models.payloads.status_schema import StatusPayload
+from .models.payloads.status_schema import StatusPayload, PlatformInfo, WorkspaceConfig, ActionRegistry
 from .models.payloads.hardware_schema import HardwarePayload
 from .models.payloads.progress_schema import ProgressPayload
 from .models.payloads.wavehands_schema import WavehandsPayload
 from .models.payloads.error_schema import ErrorPayload
+from .plain import (
+    HandshakePayloadData,
+    LogPayloadData,
+    ActionPayloadData,
+    ScalarPayloadData,
+    HistogramPayloadData,
+    ImagePayloadData,
+    VideoPayloadData,
+    HyperparametersPayloadData,
+    StatusPayloadData,
+    HardwarePayloadData,
+    ProgressPayloadData,
+    WavehandsPayloadData,
+    ErrorPayloadData,
+    ReplyData,
+)
+from .registry import BRANCH_LABELS, ENVELOPE_FIELDS, POSITIONAL_ORDER, REPLY_RULE, REQUIRED_ARGUMENTS, SERIES_SHAPES
 
 if TYPE_CHECKING:  # what type checkers see of each typed event's constructor, payload and class methods
     from collections.abc import Mapping
     from pydantic import StrictStr
     from typing_extensions import Self
-    from ._runtime import DEFAULT_MAX_BYTES, EnvelopeBase, Identifier, Int64
+    from ._runtime import DEFAULT_MAX_BYTES, EnvelopeBase
     from .models.common_schema import Timestamp
     from .models.identity_type_schema import IdentityType
-    from .plain import (
-        HandshakePayloadData,
-        LogPayloadData,
-        ActionPayloadData,
-        ScalarPayloadData,
-        HistogramPayloadData,
-        ImagePayloadData,
-        VideoPayloadData,
-        HyperparametersPayloadData,
-        StatusPayloadData,
-        HardwarePayloadData,
-        ProgressPayloadData,
-        WavehandsPayloadData,
-        ErrorPayloadData,
-        ReplyData,
-    )
+    from .registry import Identifier, Int64
 
 __all__ = [
     "HandshakeEvent",
@@ -87,10 +89,8 @@ class HandshakeEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = HandshakePayload
     event_type: Annotated[Literal["handshake"], Field(alias="eventType")] = "handshake"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: HandshakePayloadData
-    else:
-        payload: Annotated[payload_type(HandshakePayload, union_mode="left_to_right"), Field(description="Handshake payload: null in the request; the server's reply carries `result` 200 or an `error` code (404 unknown project, 400 run id already connected) with a `reason`.")] = None
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[HandshakePayloadData, Field(description="Handshake payload: null in the request; the server's reply carries `result` 200 or an `error` code (404 unknown project, 400 run id already connected) with a `reason`.")] = None
 
     if TYPE_CHECKING:
 
@@ -129,10 +129,8 @@ class LogEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = LogPayload
     event_type: Annotated[Literal["log"], Field(alias="eventType")] = "log"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: LogPayloadData
-    else:
-        payload: Annotated[payload_type(LogPayload), Field(description="A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.")]
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[LogPayloadData, Field(description="A log line. The envelope's series is the level (`info`, `ok`, `debug`, `warning`, `error`, `mention`), a custom series, or null.")]
 
     if TYPE_CHECKING:
 
@@ -171,10 +169,8 @@ class ActionEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = ActionPayload
     event_type: Annotated[Literal["action"], Field(alias="eventType")] = "action"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: ActionPayloadData
-    else:
-        payload: Annotated[payload_type(ActionPayload, union_mode="left_to_right"), Field(description="A remote action call: the web UI's request, then the training script's reply with the same eventId (no reply for an unknown action name).")]
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[ActionPayloadData, Field(description="A remote action call: the web UI's request, then the training script's reply with the same eventId (no reply for an unknown action name).")]
 
     if TYPE_CHECKING:
 
@@ -213,10 +209,8 @@ class ScalarEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = ScalarPayload
     event_type: Annotated[Literal["scalar"], Field(alias="eventType")] = "scalar"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: ScalarPayloadData
-    else:
-        payload: Annotated[payload_type(ScalarPayload), Field(description="One point of the scalar series named by the envelope's series.")]
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[ScalarPayloadData, Field(description="One point of the scalar series named by the envelope's series.")]
 
     if TYPE_CHECKING:
 
@@ -255,10 +249,8 @@ class HistogramEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = HistogramPayload
     event_type: Annotated[Literal["histogram"], Field(alias="eventType")] = "histogram"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: HistogramPayloadData
-    else:
-        payload: Annotated[payload_type(HistogramPayload), Field(description="Reserved: neetbox 0.6.0 has no producer of `histogram` events, so any JSON value is accepted until one defines it.")] = None
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[HistogramPayloadData, Field(description="Reserved: neetbox 0.6.0 has no producer of `histogram` events, so any JSON value is accepted until one defines it.")] = None
 
     if TYPE_CHECKING:
 
@@ -297,10 +289,8 @@ class ImageEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = ImagePayload
     event_type: Annotated[Literal["image"], Field(alias="eventType")] = "image"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: ImagePayloadData
-    else:
-        payload: Annotated[payload_type(ImagePayload), Field(description="Image events carry no body: null in the upload's metadata, `{}` in the server's forward. The image itself is the upload's `image` part.")] = None
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[ImagePayloadData, Field(description="Image events carry no body: null in the upload's metadata, `{}` in the server's forward. The image itself is the upload's `image` part.")] = None
 
     if TYPE_CHECKING:
 
@@ -339,10 +329,8 @@ class VideoEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = VideoPayload
     event_type: Annotated[Literal["video"], Field(alias="eventType")] = "video"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: VideoPayloadData
-    else:
-        payload: Annotated[payload_type(VideoPayload), Field(description="Reserved: neetbox 0.6.0 has no producer of `video` events, so any JSON value is accepted until one defines it.")] = None
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[VideoPayloadData, Field(description="Reserved: neetbox 0.6.0 has no producer of `video` events, so any JSON value is accepted until one defines it.")] = None
 
     if TYPE_CHECKING:
 
@@ -381,10 +369,8 @@ class HyperparametersEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = HyperparametersPayload
     event_type: Annotated[Literal["hyperparameters"], Field(alias="eventType")] = "hyperparameters"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: HyperparametersPayloadData
-    else:
-        payload: Annotated[payload_type(HyperparametersPayload), Field(description="Hyperparameters as given (any JSON object); named ones arrive wrapped as `{name: dict}` with series = name.")]
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[HyperparametersPayloadData, Field(description="Hyperparameters as given (any JSON object); named ones arrive wrapped as `{name: dict}` with series = name.")]
 
     if TYPE_CHECKING:
 
@@ -423,17 +409,15 @@ class StatusEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = StatusPayload
     event_type: Annotated[Literal["status"], Field(alias="eventType")] = "status"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: StatusPayloadData
-    else:
-        payload: Annotated[payload_type(StatusPayload, union_mode="left_to_right"), Field(description="A section of the run's status; the envelope's series names it: `config` (the workspace config), `platform`, or `action` (every registered action).")]
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[StatusPayloadData, Field(description="A section of the run's status; the envelope's series names it: `config` (the workspace config), `platform`, or `action` (every registered action).")]
 
-    #: series -> the payload's shape it selects (message.schema.json's ``allOf``); other series: any shape
-    _payload_by_series: ClassVar[dict[str, str]] = {"platform": "PlatformInfo", "config": "WorkspaceConfig", "action": "ActionRegistry"}
+    #: series -> the generated model of the payload's shape it selects (registry.SERIES_SHAPES), for ``typed_payload``
+    _series_models: ClassVar[dict[str, Any]] = {"platform": PlatformInfo, "config": WorkspaceConfig, "action": ActionRegistry}
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return series_choice(cls, source, handler, cls._payload_by_series)
+        return series_choice(cls, source, handler, SERIES_SHAPES["status"])
 
     if TYPE_CHECKING:
 
@@ -472,10 +456,8 @@ class HardwareEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = HardwarePayload
     event_type: Annotated[Literal["hardware"], Field(alias="eventType")] = "hardware"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: HardwarePayloadData
-    else:
-        payload: Annotated[payload_type(HardwarePayload), Field(description="A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.")]
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[HardwarePayloadData, Field(description="A hardware sample. The server monitor's variant (on /ws/server/) has no `gpus`.")]
 
     if TYPE_CHECKING:
 
@@ -514,10 +496,8 @@ class ProgressEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = ProgressPayload
     event_type: Annotated[Literal["progress"], Field(alias="eventType")] = "progress"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: ProgressPayloadData
-    else:
-        payload: Annotated[payload_type(ProgressPayload), Field(description="One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).")]
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[ProgressPayloadData, Field(description="One step of a progress loop; the envelope's series identifies the loop (`<file>-<line>-<module><name>`).")]
 
     if TYPE_CHECKING:
 
@@ -556,10 +536,8 @@ class WavehandsEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = WavehandsPayload
     event_type: Annotated[Literal["wavehands"], Field(alias="eventType")] = "wavehands"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: WavehandsPayloadData
-    else:
-        payload: Annotated[payload_type(WavehandsPayload), Field(description="Reserved: neetbox 0.6.0 has no producer of `wavehands` events, so any JSON value is accepted until one defines it.")] = None
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[WavehandsPayloadData, Field(description="Reserved: neetbox 0.6.0 has no producer of `wavehands` events, so any JSON value is accepted until one defines it.")] = None
 
     if TYPE_CHECKING:
 
@@ -598,10 +576,8 @@ class ErrorEvent(EventMsg):
 
     _payload_model: ClassVar[Any] = ErrorPayload
     event_type: Annotated[Literal["error"], Field(alias="eventType")] = "error"
-    if TYPE_CHECKING:  # the plain data the validator below holds (a dict where the payload is an object)
-        payload: ErrorPayloadData
-    else:
-        payload: Annotated[payload_type(ErrorPayload), Field(description="Why a peer rejected a frame: a service built on this protocol answers a frame it cannot accept with an `error` event (neetbox 0.6.0's own server closes the socket or ignores the frame instead).")]
+    # the plain data a message holds (a dict where the payload is an object), validated as plain.py declares it
+    payload: Annotated[ErrorPayloadData, Field(description="Why a peer rejected a frame: a service built on this protocol answers a frame it cannot accept with an `error` event (neetbox 0.6.0's own server closes the socket or ignores the frame instead).")]
 
     if TYPE_CHECKING:
 
@@ -645,10 +621,7 @@ class ServerReply(EventMsg):
         Field(alias="eventType"),
     ]
     identity_type: Annotated[Literal[IdentityType.SERVER], Field(alias="identityType")]
-    if TYPE_CHECKING:
-        payload: ReplyData
-    else:
-        payload: Annotated[payload_type(Reply), Field(description="A generic reply payload, `{result|error, reason}`: the payload of a `ServerReply` (message.schema.json). Handshake and action replies have shapes of their own.")]
+    payload: Annotated[ReplyData, Field(description="A generic reply payload, `{result|error, reason}`: the payload of a `ServerReply` (message.schema.json). Handshake and action replies have shapes of their own.")]
 
     if TYPE_CHECKING:
 
@@ -678,16 +651,6 @@ class ServerReply(EventMsg):
         @classmethod
         def merge(cls, x: EnvelopeBase | Mapping[str, Any], y: EnvelopeBase | Mapping[str, Any]) -> Self: ...
 
-
-#: When a message of a known event type is a ``ServerReply`` rather than its typed event
-#: (message.schema.json's ``KnownMessage.if``): identityType ``server``, a payload object with
-#: "result" or "error", and an event type other than "handshake", "action", "error" (whose payload schemas
-#: have reply shapes of their own).
-REPLY_RULE = ReplyRule(
-    identity="server",
-    keys=("result", "error", ),
-    event_types=frozenset({"log", "scalar", "histogram", "image", "video", "hyperparameters", "status", "hardware", "progress", "wavehands"}),
-)
 
 #: Event type -> typed event class.
 EVENT_CLASSES: dict[str, type[EventMsg]] = {
@@ -757,19 +720,7 @@ Message: TypeAlias = Annotated[
     REPLY_DISPATCH,
 ]
 
-#: The envelope's fields in wire order: Python name -> (wire key, how ``dumps`` writes the value:
-#: "str" for a string enum, "json" for plain JSON data), from envelope.schema.json.
-ENVELOPE_FIELDS: dict[str, tuple[str, str]] = {
-    "project_id": ("projectId", "json"),
-    "run_id": ("runId", "json"),
-    "event_type": ("eventType", "json"),
-    "event_id": ("eventId", "json"),
-    "identity_type": ("identityType", "str"),
-    "series": ("series", "json"),
-    "payload": ("payload", "json"),
-    "timestamp": ("timestamp", "json"),
-    "history_len": ("historyLen", "json"),
-    "id": ("id", "json"),
-}
-
-EventMsg._register_events(EVENT_CLASSES, ServerReply, REPLY_RULE, Message, KnownMessage, ENVELOPE_FIELDS)  # pyright: ignore[reportPrivateUsage]  # the envelope's registry, filled here
+register_events(
+    EventMsg, EVENT_CLASSES, ServerReply, Message, KnownMessage, reply_rule=REPLY_RULE, fields=ENVELOPE_FIELDS,
+    positional_order=POSITIONAL_ORDER, required_arguments=REQUIRED_ARGUMENTS, labels=BRANCH_LABELS, series_shapes=SERIES_SHAPES,
+)

@@ -6,12 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 from neetbox_protocol._runtime import (
     EnvelopeBase,
-    Identifier,
-    Int64,
-    OpenEventType,
     PlainAny,
     get_timestamp,
 )
+from neetbox_protocol.registry import Identifier, Int64, OpenEventType
 from pydantic import ConfigDict, Field, StrictStr
 
 from .common_schema import Timestamp

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from neetbox_protocol._runtime import (
-    Integer,
-)
+from neetbox_protocol._runtime import Integer
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 

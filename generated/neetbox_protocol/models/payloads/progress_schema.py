@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from neetbox_protocol._runtime import (
-    Integer,
-    Number,
-)
+from neetbox_protocol._runtime import Integer, Number
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing_extensions import TypeAliasType
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from neetbox_protocol._runtime import (
-    Number,
-)
+from neetbox_protocol._runtime import Number
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 

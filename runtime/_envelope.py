@@ -1,0 +1,367 @@
+"""``EnvelopeBase``: the original ``EventMsg`` API on top of the generated pydantic fields.
+
+The base class of the generated ``EventMsg``: positional and keyword construction (in neetbox
+0.6.0's order), attribute assignment, ``json``, ``dumps``, ``loads``, ``merge``, ``typed_payload``,
+and pydantic's entry points on the open envelope dispatching as ``loads`` does. Also
+``register_events``, which the generated events module calls once to fill the registry. The rules
+it applies are the registry's and the value types'; it decides no schema fact itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    Union,
+    cast,
+    overload,
+)
+
+import pydantic_core
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from typing_extensions import Self
+
+from . import _loads
+from ._annotations import PYTHON_VALUES, PlainAny
+from ._coreschema import validate_assignment
+from ._errors import ProtocolArgumentError, ProtocolError
+from ._limits import BIG_TEXT, DEFAULT_MAX_BYTES
+from ._registry import (
+    REPLY_TAG,
+    UNKNOWN_EVENT_TAG,
+    EnvelopeField,
+    Registry,
+    ReplyRule,
+    SeriesShapes,
+    classify,
+)
+from ._values import json_data, size_bound
+
+if TYPE_CHECKING:  # the typed events (the events module imports this one at run time)
+    from pydantic._internal._model_construction import ModelMetaclass
+
+    from .events import KnownMessage, Message
+
+    _ModelMetaclass = ModelMetaclass  # pydantic's metaclass, which type checkers know (dataclass_transform)
+else:
+    _ModelMetaclass = type(BaseModel)
+
+__all__ = ["EnvelopeBase", "register_events"]
+
+_ABSENT = object()
+
+
+class _EnvelopeMeta(_ModelMetaclass):
+    """``EventMsg(event_type="scalar", ...)`` builds the typed ``ScalarEvent`` (still an
+    ``EventMsg``). Done here rather than in ``__new__``: pydantic-core calls a model's
+    ``__new__`` for every validated instance, and a Python ``__new__`` costs every ``loads``."""
+
+    if not TYPE_CHECKING:  # type checkers read each class's own ``__init__`` (generated) instead
+
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            if cls is Registry.envelope and (args or kwargs):
+                at = Registry.positions
+                event_type = args[at["event_type"]] if len(args) > at["event_type"] else kwargs.get("event_type", kwargs.get("eventType"))
+                identity_type = args[at["identity_type"]] if len(args) > at["identity_type"] else kwargs.get("identity_type", kwargs.get("identityType"))
+                payload = args[at["payload"]] if len(args) > at["payload"] else kwargs.get("payload")
+                tag = classify(event_type, identity_type, payload)
+                sub = Registry.reply_class if tag == REPLY_TAG else Registry.event_classes.get(tag)
+                if sub is not None and issubclass(sub, cls):
+                    cls = sub
+            return super(_EnvelopeMeta, cls).__call__(*args, **kwargs)
+
+
+class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
+    """Base class of the generated ``EventMsg``: the API of neetbox's original ``EventMsg``."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        # wire input (JSON text, a dict given to loads or merge, pydantic's own doors) knows the
+        # wire names only; the constructor's keywords may also be Python names (by_name=True there)
+        validate_by_name=False,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        validate_assignment=True,
+        ser_json_inf_nan="strings",
+        regex_engine="rust-regex",
+    )
+
+    if not TYPE_CHECKING:  # pydantic's own declaration (dict[str, Any] | None) is what type checkers see
+        # unknown keys are free-form values, held in the strict-JSON form like a payload's: a bare
+        # NaN in JSON text becomes "NaN" through every door (loads, TypeAdapter(Message), a
+        # FastAPI body), so what is written out reads back the same
+        __pydantic_extra__: dict[str, PlainAny]
+
+    # the generated payload model of each typed subclass (``typed_payload``); None on EventMsg
+    _payload_model: ClassVar[Any] = None
+    # series -> the generated model of the shape it selects, on a typed event whose series does
+    _series_models: ClassVar[dict[str, Any]] = {}
+    if TYPE_CHECKING:  # a field of the generated EventMsg
+        payload: Any
+
+    # -- pydantic's entry points on the open envelope dispatch like ``loads`` -------------------
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
+        """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_python`` (the typed event of a
+        known event type, its payload checked; pydantic's ``ValidationError`` on bad input); on a
+        typed class: that class, as pydantic does."""
+        if cls is Registry.envelope and Registry.message_adapter is not None:
+            return cast(Self, Registry.message_adapter.validate_python(obj, **kwargs))  # a typed event is an EventMsg
+        return super().model_validate(obj, **kwargs)
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
+        """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_json`` (see ``model_validate``)."""
+        if cls is Registry.envelope and Registry.message_adapter is not None:
+            return cast(Self, Registry.message_adapter.validate_json(json_data, **kwargs))  # a typed event is an EventMsg
+        return super().model_validate_json(json_data, **kwargs)
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:
+        """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_strings`` (see ``model_validate``)."""
+        if cls is Registry.envelope and Registry.message_adapter is not None:
+            return cast(Self, Registry.message_adapter.validate_strings(obj, **kwargs))  # a typed event is an EventMsg
+        return super().model_validate_strings(obj, **kwargs)
+
+    # -- construction ------------------------------------------------------------------------
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        order = Registry.positional_order
+        if len(args) > len(order):
+            raise ProtocolArgumentError.at("", f"EventMsg takes at most {len(order)} positional arguments", "arguments")
+        for name, value in zip(order, args):
+            if name in kwargs:
+                raise ProtocolArgumentError.at(name, f"EventMsg got multiple values for argument '{name}'", "arguments")
+            kwargs[name] = value
+        wire_names = Registry.wire_names
+        for name, wire in wire_names.items():  # a keyword by its Python name and by its wire name
+            if name in kwargs and wire in kwargs:
+                raise ProtocolArgumentError.at(wire, f"EventMsg got '{name}' and '{wire}', the same field twice", "arguments")
+        missing = [n for n in order[: Registry.required_arguments] if n not in kwargs and wire_names.get(n, n) not in kwargs]
+        if missing:
+            raise ProtocolArgumentError.at(missing[0], f"EventMsg missing required argument(s): {', '.join(map(repr, missing))}", "arguments")
+        data = _loads.python_input(kwargs, Registry.known_keys)
+        try:  # BaseModel.__init__, with the Python doors' context; keywords by Python or wire name
+            type(self).__pydantic_validator__.validate_python(data, self_instance=self, context=PYTHON_VALUES, by_name=True)
+        except ValidationError as exc:
+            raise ProtocolError.from_validation_error(exc) from None
+        self._check_size()
+
+    # validation (loads) must not go through this __init__: pydantic calls a model's own
+    # __init__ from its validator unless the method carries this marker
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # a marker pydantic reads
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):  # pydantic's own private attributes
+            return super().__setattr__(name, value)
+        name = Registry.python_names.get(name, name)  # ``m.projectId = ...`` sets the field ``project_id``
+        value = _loads.python_value(name, value, Registry.field_names)
+        field = name in Registry.field_names
+        before = self.__dict__.get(name, _ABSENT) if field else (self.__pydantic_extra__ or {}).get(name, _ABSENT)
+        try:  # what BaseModel.__setattr__ does with validate_assignment, with the Python doors' context
+            validate_assignment(self, name, value)
+        except ValidationError as exc:
+            raise ProtocolError.from_validation_error(exc) from None
+        try:
+            self._check_size()
+        except ProtocolError:  # the message stays as it was (validation replaced the dict that holds it)
+            held: dict[str, Any] = self.__dict__ if field else self.__pydantic_extra__ or {}  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
+            if before is _ABSENT:
+                held.pop(name, None)
+            else:
+                held[name] = before
+            raise
+
+    # -- the original API ----------------------------------------------------------------------
+
+    @property
+    def json(self) -> dict[str, Any]:  # type: ignore[override]  # BaseModel.json() is deprecated
+        """The wire form as a new dict: the ten envelope keys in neetbox's order, then any keys
+        this version does not know. Values are JSON data exactly as ``dumps`` writes them
+        (non-finite floats as "NaN"/"Infinity"/"-Infinity"), so ``json.dumps(msg.json)`` is
+        strict JSON too."""
+        return pydantic_core.from_json(self._to_json())  # type: ignore[no-any-return]  # a JSON object
+
+    def dumps(self) -> str:
+        """The message as RFC 8259 JSON text (compact, UTF-8; see the README's encoding notes)."""
+        return self._to_json().decode()
+
+    def _to_json(self) -> bytes:
+        try:
+            return self._write_json()
+        except (pydantic_core.PydanticSerializationError, ValueError, UnicodeError, OverflowError, RecursionError) as exc:
+            # only a payload changed in place (``m.payload["x"] = object()``) can hold such a value:
+            # every door makes what it is given JSON data
+            raise self._unwritable(exc) from exc
+
+    def _write_json(self) -> bytes:
+        # A validated message holds plain JSON data (the payload, kept as dicts and lists) plus
+        # an IdentityType, a str whose text is its value. ``_wire`` writes the fields from
+        # ``__dict__`` (in field order, which is the wire order) under their wire names, and the
+        # payload by inference: the same bytes as the model's serializer, about twice as fast
+        # (it skips the per-field model machinery and the Enum's Python ``.value`` lookup).
+        # A message with unknown keys takes the model's serializer, which writes them after.
+        if _wire is None or self.__pydantic_extra__:
+            return self.__pydantic_serializer__.to_json(self, by_alias=True)
+        return _wire.to_json(self.__dict__, by_alias=True)
+
+    def _unwritable(self, exc: BaseException) -> ProtocolError:
+        """The error for a message that cannot be written as JSON, naming the first value that is not
+        JSON data (a payload changed in place after validation)."""
+        values = {"payload": self.__dict__["payload"], **(self.__pydantic_extra__ or {})}
+        for key, value in values.items():
+            try:
+                if json_data(value, ((), key)) == value:
+                    continue
+                problem = "is not JSON data (a value changed in place after validation?)"
+            except ProtocolError as err:
+                return err
+            return ProtocolError.at(key, problem, "unserializable")
+        return ProtocolError.at("", f"message cannot be written as JSON: {exc}", "unserializable")
+
+    def _check_size(self, limit: int = DEFAULT_MAX_BYTES, bound: bool = True) -> None:
+        """A message from a Python door (or from JSON text near ``limit``: ``bound=False``) is at
+        most ``limit`` bytes written out, as ``loads`` requires of JSON text. A cheap upper bound
+        first; the message is written out only when that bound is over the limit."""
+        d = self.__dict__
+        if bound:
+            most = 1024 + size_bound(d["payload"], limit) + size_bound(d["series"], limit)
+            if self.__pydantic_extra__:
+                most += size_bound(self.__pydantic_extra__, limit)
+            if most <= limit:
+                return
+        size = len(self._to_json())
+        if size > limit:
+            raise ProtocolError.at("", f"message is {size} bytes as JSON, over the limit of {limit}", "too_large")
+
+    # ``EventMsg.loads`` gives a ``Message`` (a ``KnownMessage`` with ``strict=True``); a typed
+    # class's ``loads`` gives that class (each declares it in the generated events module)
+    @overload
+    @classmethod
+    def loads(
+        cls, src: str | bytes | bytearray | Mapping[str, Any], *, strict: Literal[True], max_bytes: int = ...
+    ) -> KnownMessage: ...
+    @overload
+    @classmethod
+    def loads(
+        cls, src: str | bytes | bytearray | Mapping[str, Any], *, strict: bool = ..., max_bytes: int = ...
+    ) -> Message: ...
+    @classmethod
+    def loads(
+        cls, src: str | bytes | bytearray | Mapping[str, Any], *, strict: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> EnvelopeBase:
+        """Parse and validate one message (JSON text, UTF-8 bytes, or a dict).
+
+        Missing keys take their defaults (the web UI sends only some). A known event type gives
+        its typed subclass (``ScalarEvent``...); an unknown one gives a plain ``EventMsg``
+        unless ``strict=True``. Bad input raises ``ProtocolError``."""
+        t = type(src)
+        # the common case first, in as few steps as possible: JSON text given to EventMsg.loads
+        # (module globals, copies of the registry's: a pydantic class's attributes are read
+        # through its metaclass's ``__getattr__`` hook, which costs more than the whole check below)
+        if cls is _fast_envelope and (t is str or t is bytes) and type(max_bytes) is int and len(src) <= max_bytes:
+            try:
+                msg: EnvelopeBase = _fast_loads(src)  # the typed events' union, tagged by eventType
+            except ValidationError as exc:
+                return _loads.settle(cls, exc, src, True, strict)
+            if msg.__dict__["identity_type"] == _reply_identity and _loads.is_reply(msg):
+                return _loads.dispatch(src, True, strict)  # a typed event's shape, and a reply
+            # the strict-JSON form of bare NaN tokens is the validator's (``PlainNumber``, ``PlainAny``)
+            if len(src) > BIG_TEXT:  # big: may be longer written out (1e5 -> 100000.0)
+                msg._check_size(max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
+            return msg
+        return _loads.load(cls, src, strict, max_bytes)
+
+    @classmethod
+    def merge(cls, x: EnvelopeBase | Mapping[str, Any], y: EnvelopeBase | Mapping[str, Any]) -> Message:
+        """A new message: ``x`` with every key ``y`` carries replaced (a message carries all its
+        keys). Neither argument is changed; the result is validated like ``loads``."""
+        merged = dict(x.json if isinstance(x, EnvelopeBase) else _check_mapping(x, "x"))
+        merged.update(y.json if isinstance(y, EnvelopeBase) else _check_mapping(y, "y"))
+        return cls.loads(merged)
+
+    @property
+    def typed_payload(self) -> Any:
+        """The payload as the generated pydantic model of its event type (e.g. ``ScalarPoint``
+        with ``.x`` and ``.y``); the raw value for an untyped event."""
+        cls = type(self)
+        model = cls._payload_model
+        if model is None:
+            return self.payload
+        series = self.__dict__.get("series")
+        if isinstance(series, str):  # the shape the series selects, if it names one
+            model = cls._series_models.get(series, model)
+        try:
+            return _adapter(model).validate_python(self.payload)
+        except ValidationError as exc:  # a payload changed in place since the message was validated
+            raise ProtocolError.from_validation_error(exc, ("payload",)) from None
+
+
+@lru_cache(maxsize=None)
+def _adapter(tp: Any) -> TypeAdapter[Any]:
+    """One TypeAdapter per payload model: building one costs far more than validating with it."""
+    return TypeAdapter(tp)
+
+
+def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ProtocolError.at("", f"merge: {name} must be an EventMsg or a dict, not {type(value).__name__}", "message_type")
+    return cast("Mapping[str, Any]", value)
+
+
+#: ``loads``' fast path, copies of the registry's set by ``register_events`` (module globals, read
+#: for every message: cheaper than any class attribute): the open envelope (EventMsg), its typed
+#: events' union's ``validate_json``, and the reply rule's identityType (None matches no message)
+_fast_envelope: type[EnvelopeBase] | None = None
+_fast_loads: Any = None
+_reply_identity: str | None = None
+#: ``dumps``' serializer of an envelope's ``__dict__`` (``_wire_serializer``)
+_wire: pydantic_core.SchemaSerializer | None = None
+
+
+def register_events(
+    envelope: type[EnvelopeBase], classes: Mapping[str, type[EnvelopeBase]], reply: type[EnvelopeBase], message: Any, known_message: Any, *,
+    reply_rule: ReplyRule, fields: tuple[EnvelopeField, ...], positional_order: tuple[str, ...], required_arguments: int,
+    labels: frozenset[str], series_shapes: Mapping[str, SeriesShapes],
+) -> None:  # fmt: skip
+    """Fill the registry with what the generated events module holds (the typed classes,
+    ``ServerReply``, ``Message``, ``KnownMessage``) and the tables of the generated registry."""
+    global _fast_envelope, _fast_loads, _reply_identity, _wire
+    R = Registry
+    R.envelope, R.event_classes, R.reply_class, R.reply_rule = envelope, dict(classes), reply, reply_rule
+    R.fields, R.positional_order, R.required_arguments = fields, positional_order, required_arguments
+    R.positions = {name: i for i, name in enumerate(positional_order)}
+    R.field_names = frozenset(f.name for f in fields)
+    R.wire_names = {f.name: f.wire for f in fields if f.wire != f.name}
+    R.python_names = {f.wire: f.name for f in fields if f.wire != f.name}
+    R.wire_keys = frozenset(f.wire for f in fields)
+    R.known_keys = R.wire_keys | R.field_names
+    R.labels = frozenset({*labels, *classes, REPLY_TAG, UNKNOWN_EVENT_TAG})
+    R.any_series_tags = frozenset(s.any_series for s in series_shapes.values())
+    R.message_adapter = TypeAdapter(message)
+    R.strict_adapter = TypeAdapter(known_message)
+    union = Union[tuple(classes.values())]  # type: ignore[valid-type]  # a type built at run time
+    # built here, at import, like every model's validator (no ``defer_build``): the first message
+    # of each type must cost what later ones do, or neetbox's client widens its startup race
+    # (it may flush queued sends before its handshake when building one takes milliseconds)
+    R.known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type]  # the union above
+    _fast_envelope, _fast_loads, _reply_identity = envelope, R.known_adapter.validator.validate_json, reply_rule.identity
+    for sub in (*classes.values(), reply):
+        _adapter(sub._payload_model)  # pyright: ignore[reportPrivateUsage]  # the runtime's own attribute
+    _wire = _wire_serializer(fields)
+
+
+def _wire_serializer(fields: tuple[EnvelopeField, ...]) -> pydantic_core.SchemaSerializer:
+    """Serializes an envelope's ``__dict__``: every field under its wire name; the values by
+    inference (JSON data), except str Enums (``identityType``) written as the str they are."""
+    cs = pydantic_core.core_schema
+    schema = {f.name: cs.typed_dict_field(cs.nullable_schema(cs.str_schema()) if f.kind == "str" else cs.any_schema(), serialization_alias=f.wire)
+              for f in fields}  # fmt: skip
+    return pydantic_core.SchemaSerializer(cs.typed_dict_schema(schema), cs.CoreConfig(ser_json_inf_nan="strings"))

@@ -1,0 +1,145 @@
+"""``loads``: one message from JSON text or a dict, dispatched to its class.
+
+The fast path (JSON text given to ``EventMsg.loads``) validates with the typed events' union,
+tagged by ``eventType``, and falls back to ``Message`` (a server's reply, an event type this version
+does not know) or ``KnownMessage`` (``strict=True``) only where that union cannot decide. The
+classification is the registry's (``classify``); this module only orders the attempts and turns
+pydantic's errors into ``ProtocolError``. It keeps no state.
+"""
+
+# pyright: reportUnknownVariableType=false, reportUnknownArgumentType=false, reportUnknownMemberType=false
+# (this module walks messages given as any Mapping of any shape: isinstance narrows them to dict[Unknown, Unknown])
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pydantic_core
+from pydantic import ValidationError
+
+from ._annotations import PYTHON_VALUES, python_text
+from ._errors import ProtocolArgumentError, ProtocolError
+from ._limits import BIG_TEXT, DEFAULT_MAX_BYTES
+from ._registry import REPLY_TAG, Registry, classify
+from ._values import check_text, json_data
+
+if TYPE_CHECKING:
+    from pydantic.plugin._schema_validator import PluggableSchemaValidator
+
+    from ._envelope import EnvelopeBase
+
+__all__ = ["load", "python_input"]
+
+
+def load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> EnvelopeBase:
+    """``cls.loads(src, strict=strict, max_bytes=max_bytes)`` (see ``EnvelopeBase.loads``)."""
+    t = type(src)
+    if type(max_bytes) is not int:
+        raise ProtocolArgumentError.at("", f"max_bytes must be an int, not {type(max_bytes).__name__}", "arguments")
+    if t is str or t is bytes or isinstance(src, (str, bytes, bytearray, memoryview)):
+        if len(src) > max_bytes:
+            raise ProtocolError.at("", f"message is {len(src)} bytes, over the limit of {max_bytes}", "too_large")
+        if not isinstance(src, (str, bytes)):
+            src = bytes(src)  # a bytearray or memoryview
+        json_input = True
+    elif isinstance(src, Mapping):
+        if not isinstance(src.get("eventType", ""), str):
+            raise ProtocolError.at("eventType", "Input should be a valid string", "string_type")
+        src = python_input(src, Registry.wire_keys)  # Python values made JSON data (non-finite floats: tokens)
+        json_input = False
+    else:
+        raise ProtocolError.at("", f"message must be JSON text, bytes or a dict, not {type(src).__name__}", "message_type")
+    msg = _validate(cls, src, json_input, strict)
+    if not json_input:
+        msg._check_size()  # pyright: ignore[reportPrivateUsage]  # the runtime's own method
+    elif len(src) > BIG_TEXT:  # big JSON text may be longer written out (1e5 -> 100000.0)
+        msg._check_size(max(max_bytes, DEFAULT_MAX_BYTES), bound=False)  # pyright: ignore[reportPrivateUsage]  # the runtime's own method
+    return msg
+
+
+def _validate(cls: type[EnvelopeBase], src: Any, json_input: bool, strict: bool) -> EnvelopeBase:
+    known = Registry.known_adapter
+    if cls is not Registry.envelope or known is None:  # a typed class: itself
+        return validated(cls.__pydantic_validator__, src, json_input)
+    validator = known.validator  # the typed events, tagged by eventType: the common case, fast
+    try:
+        msg: EnvelopeBase = validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
+    except ValidationError as exc:
+        return settle(cls, exc, src, json_input, strict)
+    if is_reply(msg):
+        return dispatch(src, json_input, strict)
+    return msg
+
+
+def settle(cls: type[EnvelopeBase], exc: ValidationError, src: Any, json_input: bool, strict: bool) -> EnvelopeBase:
+    """The typed events' union refused ``src``: an event type this version does not know (the
+    open envelope), a server's reply (``Message``), or bad input (``exc`` says where). What
+    ``Message`` (``KnownMessage`` when strict) decides, validating ``src`` at most once more."""
+    errors = exc.errors(include_url=False)
+    if len(errors) == 1 and errors[0]["type"] == "union_tag_invalid":  # an unknown event type
+        if strict:
+            raise ProtocolError.from_validation_error(exc) from None
+        return validated(cls.__pydantic_validator__, src, json_input)
+    if all(e["loc"] and e["loc"][0] in Registry.event_classes for e in errors):  # a known event type's
+        try:
+            data = pydantic_core.from_json(src) if json_input else src
+        except ValueError:
+            data = None
+        if not isinstance(data, Mapping) or classify(data.get("eventType"), data.get("identityType"), data.get("payload")) != REPLY_TAG:
+            raise ProtocolError.from_validation_error(exc) from None  # not a reply: the typed event's errors
+    return dispatch(src, json_input, strict)
+
+
+def dispatch(src: Any, json_input: bool, strict: bool) -> EnvelopeBase:
+    """``Message`` (``KnownMessage`` when strict) on input that is not simply a typed event:
+    a server's generic reply, an event type this version does not know, or bad input."""
+    adapter = Registry.strict_adapter if strict else Registry.message_adapter
+    assert adapter is not None  # registered by the events module
+    return validated(adapter.validator, src, json_input)
+
+
+def is_reply(msg: EnvelopeBase) -> bool:
+    """A message the typed events' union accepted that the reply rule makes a ``ServerReply``
+    (a typed payload with a ``result`` key, from the server): rare, checked after the fast path."""
+    d = msg.__dict__  # the fields of a validated message
+    return classify(d["event_type"], d["identity_type"], d["payload"]) == REPLY_TAG
+
+
+def validated(validator: pydantic_core.SchemaValidator | PluggableSchemaValidator, src: Any, json_input: bool) -> EnvelopeBase:
+    """``src`` validated as JSON text or (with the Python doors' context) as a dict; pydantic's
+    errors as a ``ProtocolError``."""
+    try:
+        return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
+    except ValidationError as exc:
+        raise ProtocolError.from_validation_error(exc) from None
+
+
+def python_input(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    """Python input: payload and unknown keys made JSON data (see ``json_data``). ``known``: the
+    envelope's keys this door takes (wire keys for a message given as a dict, wire keys and
+    Python names for the constructor's keywords); any other key is an unknown key."""
+    out = {}
+    for key, value in data.items():
+        if not isinstance(key, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers pass anything
+            raise ProtocolError.at("", f"message key of type {type(key).__name__} is not a string", "key_type")
+        out[key] = python_value(key, value, known)
+    return out
+
+
+def python_value(key: str, value: Any, known: frozenset[str]) -> Any:
+    """A Python value given for an envelope key: the payload and unknown keys made JSON data
+    (``json_data``), a scalar given as a series its JSON text; other keys as they are."""
+    if key == "payload" or key not in known:
+        return json_data(value, ((), key))
+    if key in _PYTHON_TEXT_KEYS:
+        value = python_text(value)
+    if type(value) is str and not value.isascii():
+        check_text(value, Registry.wire_names.get(key, key))
+    return value
+
+
+#: Envelope keys that neetbox's client API fills from a user's value (``add_scalar(name, ...)``,
+#: ``logger.log(..., series=)``, ``add_image(name, ...)``, ``add_hyperparams(..., name=)``): a
+#: Python scalar given there is sent as its JSON text, as a payload string is (``AS_TEXT``).
+_PYTHON_TEXT_KEYS = frozenset({"series"})

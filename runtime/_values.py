@@ -1,0 +1,229 @@
+"""JSON data: the one walker of Python input, and the strict-JSON form of values.
+
+``json_data`` is the only function of the runtime that walks a Python value given to a door (the
+constructor, assignment, ``loads``/``merge`` of a dict, pydantic's Python doors through
+``PlainAny``): it applies every rule of the input domain in one pass -- JSON types only (or, from
+the package's own doors, Python values read as Python code means them), str keys, at most
+``MAX_INT_DIGITS`` digits, ``MAX_DEPTH`` levels, no lone surrogate, a non-finite float as its
+token -- and returns fresh containers (the caller's own are never kept nor changed). A location is
+kept as nested pairs ``(parent, key)`` and formatted only when an error is raised.
+
+Beside it: the tokens of non-finite floats, the JSON text of a Python scalar, the token fix of JSON
+that carried bare ``NaN`` (``strict_json_floats``) and the size bound of a message's data. Nothing
+here knows of messages or models.
+"""
+
+# pyright: reportUnknownVariableType=false, reportUnknownArgumentType=false, reportUnknownMemberType=false
+# (this module walks JSON values of any shape: isinstance narrows them to dict[Unknown, Unknown])
+
+from __future__ import annotations
+
+import enum
+import numbers
+from collections.abc import Mapping
+from typing import Any, Final
+
+import pydantic_core
+from pydantic import BaseModel
+
+from ._errors import ProtocolError
+from ._limits import INT_BOUND, MAX_DEPTH, MAX_INT_DIGITS
+
+__all__ = ["TOKENS", "TOKEN_TEXTS", "check_text", "json_data", "scalar_text", "size_bound", "strict_json_floats", "token"]
+
+TOKEN_TEXTS: Final = ("NaN", "Infinity", "-Infinity")  # the three tokens, for run-time checks and schemas
+TOKENS: Final = frozenset(TOKEN_TEXTS)
+
+
+def token(value: float) -> str:
+    """The strict-JSON token of a non-finite float."""
+    return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
+
+
+def check_text(text: str, path: Any) -> str:
+    """``text``, which JSON can carry: no lone surrogate (``"\\ud800"``), which UTF-8 cannot
+    encode and pydantic's JSON parser refuses as an escape."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ProtocolError.at(path, f"string holds a lone surrogate ({text[exc.start]!r} at index {exc.start}), which JSON text cannot carry", "string_unicode") from None
+    return text
+
+
+def _too_long(path: Any) -> Any:
+    raise ProtocolError.at(path, f"integer has more than {MAX_INT_DIGITS} digits", "int_too_long")
+
+
+def _too_deep(path: Any) -> Any:
+    raise ProtocolError.at(path, f"nested deeper than {MAX_DEPTH} levels", "too_deep")
+
+
+def json_data(value: Any, path: Any = (), depth: int = 0, lenient: bool = True) -> Any:
+    """``value`` as JSON data, in fresh containers. ``lenient`` (the package's own doors): Python
+    values as neetbox 0.6.0's ``json.dumps(default=str)`` read them, with one fix -- numbers that
+    are not ``int``/``float`` (numpy scalars, Fraction) are JSON numbers, not strings; tuples and
+    sets are arrays, Enums their value, a pydantic model its JSON, anything else its ``str()``.
+    Not lenient (pydantic's doors, which read wire data): JSON types only, a str or number
+    subclass as its plain value. ``path``: where ``value`` sits, as nested pairs."""
+    t = type(value)
+    if t is str:
+        return value if value.isascii() else check_text(value, path)
+    if t is int:
+        return value if -INT_BOUND < value < INT_BOUND else _too_long(path)
+    if t is bool or value is None:
+        return value
+    if t is float:
+        return value if value - value == 0.0 else token(value)
+    if depth >= MAX_DEPTH:
+        return _too_deep(path)
+    if t is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str or not key.isascii():
+                key = _key(key, path, lenient)
+            out[key] = json_data(item, (path, key), depth + 1, lenient)
+        return out
+    if t is list:
+        return [json_data(item, (path, i), depth + 1, lenient) for i, item in enumerate(value)]
+    if not lenient:
+        if isinstance(value, (str, int, float)):  # a subclass (a str or int Enum member): its plain value
+            return json_data(str.__str__(value) if isinstance(value, str) else int(value) if isinstance(value, int) else float(value), path, depth)
+        raise ProtocolError.at(path, f"Input should be JSON data (a string, number, boolean, null, list or dict), not {t.__name__}", "json_type")
+    try:
+        return _python_object(value, path, depth)
+    except ProtocolError:
+        raise
+    except RecursionError:
+        return _too_deep(path)
+    except Exception as exc:  # the caller's own object failed (its __str__, tolist, ...)
+        raise ProtocolError.at(path, f"{type(value).__name__} could not be made JSON data: {type(exc).__name__}: {exc}", "conversion_error") from exc
+
+
+def _key(key: Any, path: Any, lenient: bool) -> str:
+    """An object key that is not a plain ASCII str: a str (checked), or, from Python code, a scalar
+    as json.dumps writes it (numpy scalars too, which json.dumps refuses)."""
+    if type(key) is str:  # not ASCII: checked where pydantic's doors report it (the key's own path)
+        return check_text(key, path if lenient else (path, key))
+    if lenient and isinstance(key, str):
+        return check_text(str.__str__(key), path)
+    text = scalar_text(key) if lenient else None
+    if text is None:
+        hint = " (keys are strings; a number, bool or None is written as its JSON text)" if lenient else ""
+        raise ProtocolError.at(path, f"object key of type {type(key).__name__} is not a string{hint}", "key_type")
+    return text
+
+
+def _python_object(value: Any, path: Any, depth: int) -> Any:
+    """A Python value that is not a JSON type, read as Python code means it (``json_data``)."""
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            key = k if type(k) is str and k.isascii() else _key(k, path, True)
+            out[key] = json_data(v, (path, key), depth + 1)
+        return out
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [json_data(v, (path, i), depth + 1) for i, v in enumerate(value)]
+    if isinstance(value, enum.Enum):
+        return json_data(value.value, path, depth + 1)
+    if isinstance(value, (str, bool)):
+        return json_data(str.__str__(value), path) if isinstance(value, str) else bool(value)
+    if isinstance(value, numbers.Integral):
+        return json_data(int(value), path)
+    if isinstance(value, numbers.Real):
+        try:  # np.float32(0.1) -> 0.1 (its shortest repr), not 0.10000000149011612
+            number = float(str(value))
+        except ValueError:
+            try:
+                number = float(value)
+            except OverflowError:  # Fraction(10**400, 3)
+                raise ProtocolError.at(path, f"{type(value).__name__} is beyond the range of a double", "number_too_large") from None
+        return number if number - number == 0.0 else token(number)
+    if isinstance(value, BaseModel):
+        return pydantic_core.from_json(value.model_dump_json(by_alias=True))
+    tolist = getattr(value, "tolist", None)  # numpy arrays and numpy bools
+    if callable(tolist):
+        return json_data(tolist(), path, depth + 1)
+    return json_data(str(value), path)
+
+
+def scalar_text(value: Any) -> str | None:
+    """The JSON text of a Python scalar (``True`` -> ``true``, ``0.1`` -> ``0.1``, NaN -> ``NaN``,
+    numpy scalars and 0-d arrays alike), as json.dumps writes an object key; None for anything
+    else. Where the schema wants a string and Python code passes such a scalar (a series or
+    an action named by a number, a bool as a description), this text is what is sent."""
+    if value is None or value is True or value is False:
+        return "null" if value is None else "true" if value else "false"
+    if isinstance(value, (str, bytes)) or not isinstance(value, numbers.Number) and not callable(getattr(value, "tolist", None)):
+        return None
+    if isinstance(value, numbers.Number) and not isinstance(value, (numbers.Integral, numbers.Real)):
+        return None  # complex
+    try:
+        plain = value if isinstance(value, (int, float)) else json_data(value)
+    except ProtocolError:
+        return None
+    if type(plain) is bool:
+        return "true" if plain else "false"
+    if isinstance(plain, int):
+        return str(int(plain)) if -INT_BOUND < plain < INT_BOUND else None
+    if isinstance(plain, float):
+        return float.__repr__(plain) if plain - plain == 0.0 else token(plain)
+    if isinstance(plain, str) and plain in TOKENS:
+        return plain
+    return None
+
+
+def strict_json_floats(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by its token, in place where it is a dict
+    or list (fresh containers that validation just built). For messages read from JSON text
+    that carries neetbox 0.6.0's bare ``NaN``/``Infinity`` tokens."""
+    if type(value) is float:
+        return value if value - value == 0.0 else token(value)
+    if type(value) is dict:
+        for k, v in value.items():
+            if type(v) is float or type(v) is dict or type(v) is list:
+                value[k] = strict_json_floats(v)
+    elif type(value) is list:
+        kinds = set(map(type, value))  # a long array of one kind is the common case: checked in C
+        if float in kinds or dict in kinds or list in kinds:
+            if kinds <= _NUMBER_KINDS and _finite_sum(value):
+                return value  # numbers whose sum is finite: none is NaN or infinite
+            for i, v in enumerate(value):
+                if type(v) is float or type(v) is dict or type(v) is list:
+                    value[i] = strict_json_floats(v)
+    return value
+
+
+_NUMBER_KINDS = frozenset({int, float, bool})
+
+
+def _finite_sum(numbers: list[Any]) -> bool:
+    try:
+        total = sum(numbers)
+    except OverflowError:  # an int beyond a double's range
+        return False
+    return bool(total - total == 0.0)
+
+
+def size_bound(value: Any, limit: int) -> int:
+    """An upper bound of the bytes ``value`` (JSON data) takes written out, or a number over
+    ``limit`` as soon as it passes it (a character is at most 6 bytes: ``\\u001f``)."""
+    total = 0
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is str:
+            total += 6 * len(v) + 2
+        elif t is dict:
+            total += 2 + 2 * len(v) + sum(6 * len(k) + 2 for k in v)
+            stack.extend(v.values())
+        elif t is list:
+            total += 2 + len(v)
+            stack.extend(v)
+        elif t is int:
+            total += v.bit_length() // 3 + 2
+        else:  # float, bool, None
+            total += 24
+        if total > limit:
+            break
+    return total
