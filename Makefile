@@ -14,7 +14,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 EDITABLE := --config-settings editable_mode=strict
 CANDIDATE_DIR := build/candidate
 
-.PHONY: generate check test bench matrix dist compat baseline candidate dropin accidental-values clean install-links
+.PHONY: generate check test bench bench-ab matrix dist compat baseline candidate dropin accidental-values clean install-links
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ matrix: dist  ## the suite from the built wheel in clean virtualenvs of Python 3
 
 bench: $(BENCH_STAMP)  ## benchmark against the baselines; prints a table, writes bench/results.json
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+BEFORE ?= HEAD~1
+AFTER ?= HEAD
+bench-ab: $(BENCH_STAMP)  ## two builds of the package in one run (BEFORE=<rev> AFTER=<rev>, default HEAD~1 and HEAD): every figure of ours, before and after
+	$(PY) bench/ab.py --before $(BEFORE) --after $(AFTER) $(BENCH_ARGS)
 
 compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol-version bump
 	$(PY) compat.py check
