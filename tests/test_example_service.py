@@ -223,3 +223,15 @@ def test_stats_keep_a_bounded_number_of_unknown_event_types(server):
     assert len(valid) <= bounds.MAX_COUNTED_TYPES + 1 + len([t for t in valid if not t.startswith("later_") and t != bounds.OTHER_TYPES])
     assert valid[bounds.OTHER_TYPES] >= 20
     assert "handshake" in valid
+
+
+def test_a_text_frame_that_is_not_utf8_is_closed_with_1007(server):
+    from websockets.exceptions import ConnectionClosed
+    from websockets.frames import Frame, Opcode
+
+    with sync_client.connect(f"ws://{server}/ws/project/", open_timeout=10) as ws:
+        with ws.send_context():  # the client's str API cannot send invalid UTF-8: write the frame itself
+            ws.protocol.send_frame(Frame(Opcode.TEXT, b'{"eventType": "\xff"}'))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=30)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1007
