@@ -509,7 +509,7 @@ def cmd_validate(args: argparse.Namespace, out: IO[str], err: IO[str], stdin: IO
             else:
                 try:
                     event_type, errors = _check_one(text, args.field, args.strict, max_bytes)
-                except Exception as exc:  # a bug of the command or the runtime: say so, check the next one
+                except Exception as exc:  # noqa: BLE001  # a bug of the command or the runtime: say so, check the next one
                     event_type = NO_EVENT_TYPE
                     errors = [{"path": "", "message": f"internal error, please report it: {type(exc).__name__}: {exc}", "type": INTERNAL_ERROR}]
             if not hinted:

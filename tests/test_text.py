@@ -5,7 +5,6 @@ readable escape, as Python writes it (so the text is still there to read)."""
 
 from __future__ import annotations
 
-import re
 import sys
 import unicodedata
 
@@ -26,12 +25,10 @@ def unsafe(char: str) -> bool:
 
 
 # every character, surrogates included, with the unsafe ones often
-any_text = st.text(st.characters(codec=None, categories=None), max_size=60) | st.lists(
-    st.sampled_from(["\x1b", "\x07", "\x00", "\x7f", "\x9b", "\x85", "\r", "\n", "\t", "\u202e", "\u2066", "\u200f",
-                     "\u061c", "\ufeff", "\u200b", "\u2028", "\u2029", "\ud800", "\udfff", "\U000e0041", "a", "é", "😀",
-                     "\\", " ", "\u00a0", "\u3000", "\ue000", "\U0010ffff"]),  # fmt: skip
-    max_size=30,
-).map("".join)
+PIECES = ["\x1b", "\x07", "\x00", "\x7f", "\x9b", "\x85", "\r", "\n", "\t", "\u202e", "\u2066", "\u200f", "\u061c",
+          "\ufeff", "\u200b", "\u2028", "\u2029", "\ud800", "\udfff", "\U000e0041", "a", "é", "😀", "\\", " ", "'", '"',
+          "\u00a0", "\u3000", "\ue000", "\U0010ffff"]  # fmt: skip
+any_text = st.text(st.characters(codec=None, categories=None), max_size=60) | st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 safe_text = st.text(st.characters(exclude_categories=tuple(ORACLE)) | st.just(" "), max_size=60)
 
 
