@@ -351,25 +351,29 @@ _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 
+def _skip_ws(doc: str, i: int) -> int:
+    m = _WS.match(doc, i)
+    return m.end() if m else i
+
+
 def _member_span(doc: str, name: str) -> tuple[int, int]:
     """Where the value of member ``name`` is written in ``doc``, the text of a JSON object that
     json.loads read and found ``name`` in: (start, end) of its last occurrence (json.loads keeps
-    the last of repeated keys). Walks the object's top level with the json module's own string
-    scanner and value decoder, so the member's text is exactly what the line holds."""
-    from json.decoder import scanstring
-
+    the last of repeated keys). Walks the object's top level with the json module's own decoder
+    (each key and value read by ``raw_decode``), so the member's text is exactly what the line
+    holds."""
     found = (0, 0)
-    i = _WS.match(doc).end() + 1  # after "{"
+    i = _skip_ws(doc, 0) + 1  # after "{"
     while True:
-        i = _WS.match(doc, i).end()
+        i = _skip_ws(doc, i)
         if doc[i] == "}":
             return found
-        key, i = scanstring(doc, i + 1)
-        i = _WS.match(doc, _WS.match(doc, i).end() + 1).end()  # after ":"
+        key, i = _DECODER.raw_decode(doc, i)
+        i = _skip_ws(doc, _skip_ws(doc, i) + 1)  # after ":"
         _, end = _DECODER.raw_decode(doc, i)
         if key == name:
             found = (i, end)
-        i = _WS.match(doc, end).end()
+        i = _skip_ws(doc, end)
         if doc[i] == ",":
             i += 1
 

@@ -44,7 +44,7 @@ def escape(text: str) -> str:
     ``\\u202e``, ``\\ud800``); printable text comes back unchanged. Linear in ``len(text)``.
     ``text`` must be a ``str`` (a subclass is read as its ``str`` value)."""
     if type(text) is not str:
-        if not isinstance(text, str):
+        if not isinstance(text, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers pass anything
             raise TypeError(f"escape() takes a str, not {type(text).__name__}")
         text = str.__str__(text)
     if text.isprintable():
