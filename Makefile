@@ -75,8 +75,8 @@ dropin: candidate  ## the real neetbox 0.6.0 with neetbox._protocol swapped for 
 	CANDIDATE=$(CANDIDATE_DIR) ../shared/tools/dropin/startup_probe.sh
 
 FUZZ_SCALE ?= 100
-fuzz: $(STAMP)  ## the fuzz tests of `make test` at FUZZ_SCALE times their examples (minutes): JSON text, dicts, exotic Python objects through every door
-	NEETBOX_PROTOCOL_EXAMPLES_SCALE=$(FUZZ_SCALE) $(PY) -m pytest -n 2 -q --hypothesis-show-statistics -k fuzz tests/test_input_domain.py tests/test_errors.py
+fuzz: $(STAMP)  ## the fuzz tests of `make test` at FUZZ_SCALE times their examples (minutes): JSON text, dicts, exotic Python objects through every door; any bytes through the CLI
+	NEETBOX_PROTOCOL_EXAMPLES_SCALE=$(FUZZ_SCALE) $(PY) -m pytest -n 2 -q --hypothesis-show-statistics -k fuzz tests/test_input_domain.py tests/test_errors.py tests/test_cli.py
 
 accidental-values: candidate  ## docs/accidental-values.md: what neetbox 0.6.0's client sends for accidental values, original vs the built package
 	../shared/tools/dropin/setup.sh

@@ -3,8 +3,8 @@
 - ``generated/neetbox_protocol/``: everything codegen.py writes (models, constants, events, the
   published schemas, ``__init__``); never edited by hand;
 - ``runtime/``: the hand-written modules (``_runtime``, the public surface of the runtime modules
-  behind it, ``_schemas``, ``_cli``, ``service``, ``__main__``), which the generated code imports
-  as ``neetbox_protocol._runtime`` etc.
+  behind it, ``_schemas``, ``_text``, ``_cli``, ``service``, ``__main__``), which the generated
+  code imports as ``neetbox_protocol._runtime`` etc.
 
 setuptools maps a package to one directory (``package-dir`` in pyproject.toml), so ``build_py``
 below adds runtime/*.py to the package's modules: the wheel, the sdist and the editable install

@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from ._text import escape
+
 __all__ = ["main"]
 
 PROG = "neetbox-protocol"
@@ -38,6 +40,20 @@ PROGRESS_MIN_BYTES = 16 * 1024 * 1024
 
 #: Event type shown for a message whose eventType cannot be read.
 NO_EVENT_TYPE = "<none>"
+
+#: An event type is shown (and counted in the summary) by at most its first this many
+#: characters, then "..." (a valid one has at most 63: a longer one is always invalid).
+MAX_EVENT_TYPE_CHARS = 64
+
+#: The summary keeps a row for at most this many distinct event types; messages of the types
+#: after them are counted in one row, OTHER_EVENT_TYPES (memory stays bounded: valid event
+#: types this version does not know are unbounded in number).
+MAX_EVENT_TYPES = 1000
+OTHER_EVENT_TYPES = "<other>"
+
+#: The ``type`` of a problem raised inside the command itself rather than by the protocol's
+#: checks (a bug: please report it); the message is reported and the next one checked.
+INTERNAL_ERROR = "internal_error"
 
 _CHUNK = 1024 * 1024
 _HEAD = 64 * 1024
@@ -311,14 +327,18 @@ def _check_one(text: bytes, field: str | None, strict: bool, max_bytes: int) -> 
     source: Any = text
     if field is not None:
         try:
-            outer = json.loads(text)
+            doc = text.decode("utf-8")
+            outer = json.loads(doc)
         except (ValueError, RecursionError) as exc:
             return NO_EVENT_TYPE, [{"path": "", "message": f"not JSON: {exc}", "type": "json_invalid"}]
         if not isinstance(outer, dict) or field not in outer:
             what = "an object" if isinstance(outer, dict) else f"a JSON {type(outer).__name__}, not an object"
             return NO_EVENT_TYPE, [{"path": "", "message": f"no member {field!r} holding the message (the line is {what}); check --field", "type": "field_missing"}]
         source = outer[field]
-        if not isinstance(source, (str, dict)):
+        if isinstance(source, dict):  # the message as written in the line: read with the rules of text
+            start, end = _member_span(doc, field)
+            source = doc[start:end].encode("utf-8")
+        elif not isinstance(source, str):
             return NO_EVENT_TYPE, [{"path": "", "message": f"member {field!r} is a JSON {type(source).__name__}; it must hold the message as an object or as JSON text", "type": "field_type"}]
     try:
         msg = EventMsg.loads(source, strict=strict, max_bytes=max_bytes)
@@ -327,41 +347,129 @@ def _check_one(text: bytes, field: str | None, strict: bool, max_bytes: int) -> 
     return msg.event_type, None
 
 
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _skip_ws(doc: str, i: int) -> int:
+    m = _WS.match(doc, i)
+    return m.end() if m else i
+
+
+def _member_span(doc: str, name: str) -> tuple[int, int]:
+    """Where the value of member ``name`` is written in ``doc``, the text of a JSON object that
+    json.loads read and found ``name`` in: (start, end) of its last occurrence (json.loads keeps
+    the last of repeated keys). Walks the object's top level with the json module's own decoder
+    (each key and value read by ``raw_decode``), so the member's text is exactly what the line
+    holds."""
+    found = (0, 0)
+    i = _skip_ws(doc, 0) + 1  # after "{"
+    while True:
+        i = _skip_ws(doc, i)
+        if doc[i] == "}":
+            return found
+        key, i = _DECODER.raw_decode(doc, i)
+        i = _skip_ws(doc, _skip_ws(doc, i) + 1)  # after ":"
+        _, end = _DECODER.raw_decode(doc, i)
+        if key == name:
+            found = (i, end)
+        i = _skip_ws(doc, end)
+        if doc[i] == ",":
+            i += 1
+
+
+def _shown_type(event_type: str) -> str:
+    """An event type as the report shows it: its first MAX_EVENT_TYPE_CHARS characters (then
+    "..."), not yet escaped."""
+    if len(event_type) > MAX_EVENT_TYPE_CHARS:
+        return event_type[:MAX_EVENT_TYPE_CHARS] + "..."
+    return event_type
+
+
+def _safe_errors(errors: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{"path": escape(e["path"]), "message": escape(e["message"]), "type": escape(e["type"])} for e in errors]
+
+
+class _Summary:
+    """Valid and invalid messages per event type, in bounded memory: each type by its shown
+    form (cut to MAX_EVENT_TYPE_CHARS), at most MAX_EVENT_TYPES rows, then OTHER_EVENT_TYPES."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = {}
+        self.cut = 0  # messages whose event type was cut
+        self.other = 0  # messages counted under OTHER_EVENT_TYPES
+
+    def add(self, shown: str, cut: bool, invalid: bool) -> None:
+        if cut:
+            self.cut += 1
+        row = self.counts.get(shown)
+        if row is None:
+            if len(self.counts) >= MAX_EVENT_TYPES:
+                self.other += 1
+                row = self.counts.setdefault(OTHER_EVENT_TYPES, [0, 0])
+            else:
+                row = self.counts[shown] = [0, 0]
+        row[1 if invalid else 0] += 1
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.cut:
+            notes.append(f"{self.cut} message(s) have an event type over {MAX_EVENT_TYPE_CHARS} characters "
+                         f"(never valid): they are cut to their first {MAX_EVENT_TYPE_CHARS} characters and marked ...")  # fmt: skip
+        if self.other:
+            notes.append(f"more than {MAX_EVENT_TYPES} distinct event types: {self.other} message(s) of the "
+                         f"types after the first {MAX_EVENT_TYPES} are counted as {OTHER_EVENT_TYPES}")  # fmt: skip
+        return notes
+
+
 class _Report:
     """Writes the per-message problems and the summary, as text or as one JSON document that is
-    streamed out (so memory stays bounded however many messages are bad)."""
+    streamed out (so memory stays bounded however many messages are bad). Every string that
+    comes from the input (file name, event type, path, message) is written through ``escape``,
+    so no control or bidi character reaches the terminal or log, nor a line break that would
+    forge a report line; JSON is written as ASCII (valid whatever the output's encoding)."""
 
     def __init__(self, out: IO[str], as_json: bool, name: str, quiet: bool):
         self.out = out
         self.as_json = as_json
-        self.name = name
+        self.name = escape(name)
         self.quiet = quiet
         self.first = True
         if as_json:
-            out.write("{" + f'"file": {json.dumps(name)}, "invalidMessages": [')
+            out.write("{" + f'"file": {json.dumps(self.name)}, "invalidMessages": [')
 
-    def invalid(self, line: int, event_type: str | None, errors: list[dict[str, str]]) -> None:
+    def invalid(self, line: int, event_type: str, errors: list[dict[str, str]]) -> None:
         if self.as_json:
-            item = {"line": line, "eventType": event_type, "errors": errors}
-            self.out.write(("\n  " if self.first else ",\n  ") + json.dumps(item, ensure_ascii=False))
+            item = {"line": line, "eventType": escape(event_type), "errors": _safe_errors(errors)}
+            self.out.write(("\n  " if self.first else ",\n  ") + json.dumps(item))
             self.first = False
             return
         if self.quiet:
             return
+        shown = escape(event_type)
         for err in errors:
-            path = err["path"] or "<message>"
-            self.out.write(f"{self.name}:{line}: {event_type or NO_EVENT_TYPE}: {path}: {err['message']}\n")
+            path = escape(err["path"]) or "<message>"
+            self.out.write(f"{self.name}:{line}: {shown}: {path}: {escape(err['message'])}\n")
 
-    def summary(self, counts: dict[str, list[int]], total: int, bad: int) -> None:
+    def summary(self, summary: _Summary, total: int, bad: int) -> None:
+        counts: dict[str, list[int]] = {}
+        for t, (v, i) in summary.counts.items():  # two types may read the same escaped ("\x1b", ESC)
+            row = counts.setdefault(escape(t), [0, 0])
+            row[0] += v
+            row[1] += i
         if self.as_json:
             by_type = {t: {"valid": v, "invalid": i} for t, (v, i) in sorted(counts.items())}
-            tail = {"total": total, "valid": total - bad, "invalid": bad, "byEventType": by_type}
+            limits = {"eventTypeChars": MAX_EVENT_TYPE_CHARS, "eventTypes": MAX_EVENT_TYPES,
+                      "cutEventTypes": summary.cut, "otherMessages": summary.other}  # fmt: skip
+            tail = {"total": total, "valid": total - bad, "invalid": bad, "byEventType": by_type, "summaryLimits": limits}
             self.out.write(("" if self.first else "\n") + "],\n" + json.dumps(tail)[1:] + "\n")
             return
         width = max([len("event type"), *(len(t) for t in counts)])
         self.out.write(f"\n{'event type':<{width}}  {'valid':>8}  {'invalid':>8}\n")
         for t, (v, i) in sorted(counts.items()):
             self.out.write(f"{t:<{width}}  {v:>8}  {i:>8}\n")
+        for note in summary.notes():
+            self.out.write(f"note: {note}\n")
         verdict = "all valid" if bad == 0 else f"{bad} invalid"
         self.out.write(f"{total} message(s) in {self.name}: {verdict}\n")
 
@@ -379,17 +487,17 @@ def cmd_validate(args: argparse.Namespace, out: IO[str], err: IO[str], stdin: IO
     else:
         path = Path(args.file)
         if path.is_dir():
-            raise UsageError(f"{args.file} is a directory; pass a capture file (JSON Lines or one JSON message), or - to read standard input")
+            raise UsageError(f"{escape(args.file)} is a directory; pass a capture file (JSON Lines or one JSON message), or - to read standard input")
         try:
             source = open(path, "rb")
         except OSError as exc:
-            raise UsageError(f"cannot open {args.file}: {exc.strerror or exc}; pass a capture file (JSON Lines or one JSON message), or - to read standard input") from None
+            raise UsageError(f"cannot open {escape(args.file)}: {escape(str(exc.strerror or exc))}; pass a capture file (JSON Lines or one JSON message), or - to read standard input") from None
         name = args.file
         close = True
     report = _Report(out, args.json, name, args.quiet)
     progress = _Progress.for_input(source, err, enabled=not args.no_progress)
     reader = _CountingReader(source)
-    counts: dict[str, list[int]] = {}
+    summary = _Summary()
     total = bad = 0
     hinted = args.field is not None
     errors: list[dict[str, str]] | None
@@ -403,14 +511,19 @@ def cmd_validate(args: argparse.Namespace, out: IO[str], err: IO[str], stdin: IO
             if text is None:
                 event_type, errors = NO_EVENT_TYPE, [{"path": "", "message": f"message is {size} bytes, over the limit of {max_bytes} (see --max-bytes)", "type": "too_large"}]
             else:
-                event_type, errors = _check_one(text, args.field, args.strict, max_bytes)
+                try:
+                    event_type, errors = _check_one(text, args.field, args.strict, max_bytes)
+                except Exception as exc:  # noqa: BLE001  # a bug of the command or the runtime: say so, check the next one
+                    event_type = NO_EVENT_TYPE
+                    errors = [{"path": "", "message": f"internal error, please report it: {type(exc).__name__}: {exc}", "type": INTERNAL_ERROR}]
             if not hinted:
                 hinted = True
                 _hint_field(text, err)
-            counts.setdefault(event_type, [0, 0])[1 if errors else 0] += 1
+            shown = _shown_type(event_type)
+            summary.add(shown, shown is not event_type, bool(errors))
             if errors:
                 bad += 1
-                report.invalid(lineno, event_type, errors)
+                report.invalid(lineno, shown, errors)
     except KeyboardInterrupt:
         err.write(f"\n{PROG}: interrupted after {total} message(s)\n")
         return 130
@@ -419,9 +532,9 @@ def cmd_validate(args: argparse.Namespace, out: IO[str], err: IO[str], stdin: IO
             progress.close()
         if close:
             source.close()
-    report.summary(counts, total, bad)
+    report.summary(summary, total, bad)
     if total == 0:
-        err.write(f"{PROG}: warning: {name} holds no messages\n")
+        err.write(f"{PROG}: warning: {escape(name)} holds no messages\n")
     return EXIT_INVALID if bad else EXIT_OK
 
 
@@ -503,7 +616,7 @@ def cmd_version(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # exit 2, and point at --help
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nRun `{self.prog} --help` for the options.\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {escape(message)}\nRun `{self.prog} --help` for the options.\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -523,7 +636,8 @@ def build_parser() -> argparse.ArgumentParser:
             "message per line), or one JSON message (possibly pretty-printed over several lines), a "
             "sequence of them, or a JSON array of them. For each invalid message it prints "
             "FILE:LINE: EVENT_TYPE: FIELD.PATH: PROBLEM, then a count per event type. The input is "
-            "streamed, so a file of any size is checked in bounded memory."
+            "streamed, so a file of any size is checked in bounded memory. Control, bidi and other "
+            "characters that are not printable are shown escaped (\\x1b, \\u202e)."
         ),
         epilog=(
             "exit status: 0 every message is valid, 1 some message is invalid, 2 usage error.\n"
@@ -540,8 +654,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "e.g. --field frame for neetbox's wire vectors")  # fmt: skip
     v.add_argument("--strict", action="store_true", help="reject event types this protocol version does not know")
     v.add_argument("--json", action="store_true",
-                   help='print one JSON document: {"file", "invalidMessages": [{"line", "eventType", "errors": [{"path", "message", "type"}]}], '
-                        '"total", "valid", "invalid", "byEventType"}')  # fmt: skip
+                   help='print one JSON document (ASCII): {"file", "invalidMessages": [{"line", "eventType", "errors": [{"path", "message", "type"}]}], '
+                        '"total", "valid", "invalid", "byEventType", "summaryLimits"}')  # fmt: skip
     v.add_argument("--format", choices=("auto", "jsonl", "json"), default="auto",
                    help="jsonl: one message per line; json: JSON documents that may span lines; "
                         "auto (default): json when the first line starts a document it does not finish, or with [")  # fmt: skip
@@ -576,6 +690,10 @@ def main(argv: list[str] | None = None, *, stdout: IO[str] | None = None, stderr
     """Run the command line; returns the exit status (the console script exits with it)."""
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
+    for stream in (out, err):  # a terminal that is not UTF-8: a character it cannot show is written as \xNN
+        if stream is sys.stdout or stream is sys.stderr:
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # a TextIOWrapper
     parser = build_parser()
     try:  # argparse prints --help and usage errors to sys.stdout / sys.stderr
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import tracemalloc
 
 import pytest
-from support import DATA
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import DATA, examples
 
 import neetbox_protocol
 from neetbox_protocol import PROTOCOL_VERSION, __version__, schema, schema_names
@@ -354,3 +357,241 @@ def test_output_cut_short_by_a_closed_pipe_is_not_success(tmp_path):
     stderr = proc.stderr.read()
     assert proc.wait(timeout=60) == 141
     assert b"Traceback" not in stderr
+
+
+# ----------------------------------------------------------------------------- hostile input
+
+#: What an attacker puts in an event type or a key: a terminal title and screen clear (OSC, BEL,
+#: CSI as ESC [ and as C1 U+009B), bidi overrides and isolates, a BOM, NUL, DEL, and a line
+#: break that forges a report line; plus printable non-ASCII that must survive.
+HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\x9b31m\u202e\u2066\u200f\u061c\ufeff\x00\x7f\u2028\r\nforged.jsonl:1: scalar: ok é😀"
+BAD_SCALAR = '{"eventType": "scalar", "payload": {"x": "abc", "y": 1}}'
+GOOD_SCALAR = '{"eventType": "scalar", "payload": {"x": 1, "y": 2}}'
+
+
+def hostile_capture() -> tuple[bytes, int]:
+    """JSON Lines that crashed or fooled the command, then a bad scalar (which must still be
+    reported, on its line) and a good one; (the bytes, the bad scalar's line number)."""
+    lines = [
+        json.dumps({"eventType": HOSTILE, "payload": {}}).encode(),  # as escapes in the JSON text
+        json.dumps({"eventType": HOSTILE, "payload": {}}, ensure_ascii=False).encode("utf-8", "surrogatepass"),  # raw
+        json.dumps({"eventType": "action", "payload": {"name": "a", "args": {HOSTILE: 3}}}).encode(),  # in a path
+        b'{"eventType": "\\ud800", "payload": {}}',  # a lone surrogate
+        b'{"eventType": "log", "payload": {"\\udc00\\u001b": 1, "message": "m"}}',
+        b'{"eventType": "sc\x00alar", "payload": {}}',  # raw NUL
+        b"\x00\x00\xff\xfe\x80\xc3\x28 garbage \x1b[2J",  # binary
+        b"\xef\xbb\xbf" + FRAMES[0].encode(),  # a BOM: refused, as loads refuses it
+        FRAMES[0].encode() + b"\r",  # CRLF: valid
+        BAD_SCALAR.encode(),
+        GOOD_SCALAR.encode(),
+    ]
+    return b"\n".join(lines) + b"\n", len(lines) - 1
+
+
+def unsafe_chars(text: str) -> set[str]:
+    """The characters of ``text`` a terminal or log must not get raw (line ends aside)."""
+    import unicodedata
+
+    return {c for c in text.replace("\n", "") if c != " " and unicodedata.category(c)[0] in "CZ"}
+
+
+def assert_safe_output(raw: bytes, as_json: bool) -> str:
+    text = raw.decode("utf-8")  # strict: valid UTF-8, no lone surrogate
+    assert not unsafe_chars(text), unsafe_chars(text)
+    if as_json:
+        doc = json.loads(text)
+
+        def strings(v):
+            if isinstance(v, str):
+                yield v
+            elif isinstance(v, dict):
+                for k, x in v.items():
+                    yield k
+                    yield from strings(x)
+            elif isinstance(v, list):
+                for x in v:
+                    yield from strings(x)
+
+        assert not any(unsafe_chars(s) for s in strings(doc))  # the values themselves, escaped
+    return text
+
+
+@pytest.mark.parametrize("mode", [[], ["-q"], ["--json"]], ids=["text", "quiet", "json"])
+def test_hostile_lines_never_crash_nor_reach_the_terminal_raw(tmp_path, mode):
+    """Control and bidi characters are escaped in every line (problem lines, the summary, -q,
+    --json keys and values); a lone surrogate, NUL, binary, a BOM or CRLF never crashes the
+    command, and the lines after them are still checked."""
+    data, bad_line = hostile_capture()
+    path = tmp_path / "hostile.jsonl"
+    path.write_bytes(data)
+    proc = cli("validate", *mode, str(path))
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr, proc.stderr.decode(errors="replace")
+    out = assert_safe_output(proc.stdout, "--json" in mode)
+    assert_safe_output(proc.stderr, False)
+    total = data.count(b"\n")
+    if "--json" in mode:
+        doc = json.loads(out)
+        assert doc["total"] == total and doc["valid"] == 2  # the CRLF line and the last
+        assert [m["line"] for m in doc["invalidMessages"]][-1] == bad_line
+        assert "\\x1b]0;PWNED\\x07\\x1b[2J\\x9b31m\\u202e" in doc["invalidMessages"][0]["eventType"]
+        return
+    lines = out.splitlines()
+    assert lines[-1] == f"{total} message(s) in {path}: {total - 2} invalid"
+    if "-q" not in mode:
+        problems = [line for line in lines if line.startswith(f"{path}:")]
+        assert problems[-1].startswith(f"{path}:{bad_line}: scalar: payload.x: ")
+        assert sum(1 for line in lines if "forged.jsonl" in line) == sum(1 for line in problems if "forged.jsonl" in line) + 1  # + the summary row
+        assert not any(line.startswith("forged.jsonl") for line in lines)
+    assert "\\x1b]0;PWNED\\x07\\x1b[2J\\x9b31m\\u202e" in out  # still there to read, escaped
+
+
+def test_output_to_a_terminal_that_is_not_utf8_never_crashes(tmp_path):
+    data, _ = hostile_capture()
+    path = tmp_path / "hostile.jsonl"
+    path.write_bytes(data)
+    for mode in ([], ["--json"]):
+        proc = subprocess.run([sys.executable, "-m", "neetbox_protocol", "validate", *mode, str(path)], capture_output=True,
+                              timeout=60, env={**os.environ, "PYTHONIOENCODING": "ascii"}, check=False)  # fmt: skip
+        assert proc.returncode == 1 and b"Traceback" not in proc.stderr, proc.stderr.decode(errors="replace")
+        proc.stdout.decode("ascii")
+        if mode:
+            json.loads(proc.stdout)
+
+
+def test_file_and_field_names_are_escaped_too(tmp_path):
+    name = tmp_path / "cap\x1b[2J\u202e.jsonl"
+    name.write_text(BAD_SCALAR + "\n")
+    code, out, err = run("validate", str(name))
+    assert code == 1 and not unsafe_chars(out) and "cap\\x1b[2J\\u202e.jsonl:1: scalar: payload.x" in out
+    code, out, err = run("validate", "--json", str(name))
+    assert not unsafe_chars(out) and json.loads(out)["file"].endswith("cap\\x1b[2J\\u202e.jsonl")
+    code, out, err = run("validate", str(tmp_path / "missing\x1b[2J\n.jsonl"))
+    assert code == 2 and not unsafe_chars(err) and "missing\\x1b[2J\\n.jsonl" in err
+    code, out, err = run("validate", "--field", "fr\x1b[2Jame", "-", stdin=b'{"frame": 1}\n')
+    assert code == 1 and not unsafe_chars(out) and "fr\\x1b[2Jame" in out
+    (tmp_path / "empty\x07.jsonl").write_text("\n")
+    code, out, err = run("validate", str(tmp_path / "empty\x07.jsonl"))
+    assert code == 0 and "holds no messages" in err and not unsafe_chars(err + out)
+
+
+def field_verdicts(record_objects: list[dict], field: str = "frame") -> list[tuple[int, list[str]]]:
+    """(line, error paths) of each invalid record, as --json reports them."""
+    data = "\n".join(json.dumps(r) for r in record_objects).encode() + b"\n"
+    _, out, _ = run("validate", "--json", "--field", field, "-", stdin=data)
+    return [(m["line"], [e["path"] for e in m["errors"]]) for m in json.loads(out)["invalidMessages"]]
+
+
+def test_field_holding_an_object_follows_the_rules_of_text():
+    """A message given as an object under --field gets the same verdict as the same message given
+    as JSON text (and as EventMsg.loads of that text): before, an object with "x": true or
+    "series": 3 passed."""
+    from neetbox_protocol import EventMsg, ProtocolError
+
+    base = json.loads(FRAMES[SCALAR])
+    variants = [base, {**base, "series": 3}, {**base, "payload": {**base["payload"], "x": True}},
+                {**base, "eventId": 1.5}, {**base, "payload": {**base["payload"], "y": "1"}}, {**base, "eventId": False}]  # fmt: skip
+    expected = []
+    for i, msg in enumerate(variants, 1):
+        try:
+            EventMsg.loads(json.dumps(msg))
+        except ProtocolError as err:
+            expected.append((i, [e["path"] for e in err.errors]))
+    assert len(expected) >= 3  # the variants include messages text refuses
+    as_text = field_verdicts([{"frame": json.dumps(m)} for m in variants])
+    as_object = field_verdicts([{"frame": m} for m in variants])
+    assert as_text == expected
+    assert as_object == expected
+
+
+def test_field_object_is_read_as_written(tmp_path):
+    """The member is read from the line's own text, not re-written: a number token, an escape
+    and a duplicate key reach loads as they were written."""
+    from neetbox_protocol import EventMsg, ProtocolError
+
+    members = [
+        '{"eventType": "scalar", "payload": {"x": 1E400, "y": -0}}',
+        '{"eventType": "log", "payload": {"message": "\\ud800", "whom": "w"}}',
+        '{"eventType": "scalar", "payload": {"x": "a", "x": 1, "y": 2}}',
+        '{"eventType": "scalar", "payload": {"x": 1, "y": 2}, "series": 3, "series": "s"}',
+    ]
+    records = [f'{{"seq": {i}, "frame": {m}, "frame2": 1}}' for i, m in enumerate(members)]
+    _, out, _ = run("validate", "--json", "--field", "frame", "-", stdin="\n".join(records).encode())
+    got = {m["line"]: [e["message"] for e in m["errors"]] for m in json.loads(out)["invalidMessages"]}
+    for i, member in enumerate(members, 1):
+        try:
+            EventMsg.loads(member)
+            assert i not in got
+        except ProtocolError as err:
+            assert got[i] == [e["message"] for e in err.errors]
+
+
+def test_summary_memory_is_bounded_with_huge_distinct_event_types(tmp_path):
+    """Distinct over-long event types (each refused: at most 63 characters) used to be kept whole
+    in the summary: 100 lines of 1 MB peaked at 139 MB and printed a 101 MB summary. The summary
+    keeps the first 64 characters of a type, and says so."""
+    path = tmp_path / "types.jsonl"
+    path.write_text("".join(json.dumps({"eventType": f"t{i:03d}_" + "a" * 500_000, "payload": {}}) + "\n" for i in range(40)))
+    tracemalloc.start()
+    try:
+        code, out, _ = run("validate", "-q", str(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert code == 1
+    assert len(out) < 5_000, len(out)
+    assert peak < 8_000_000, peak
+    assert "40 message(s)" in out and "cut to their first 64 characters" in out
+    code, out, _ = run("validate", "--json", str(path))
+    doc = json.loads(out)
+    assert len(out) < 20_000 and doc["invalid"] == 40
+    assert all(len(t) <= 64 + 3 for t in doc["byEventType"]) and doc["summaryLimits"]["cutEventTypes"] == 40
+
+
+def test_summary_keeps_a_bounded_number_of_event_types():
+    """Valid event types this version does not know are unbounded in number: past MAX_EVENT_TYPES
+    distinct ones, the rest are counted in one row, and the summary says so."""
+    from neetbox_protocol import _cli
+
+    n = _cli.MAX_EVENT_TYPES + 50
+    data = "".join(f'{{"eventType": "later_{i}", "payload": {{}}}}\n' for i in range(n)).encode()
+    code, out, _ = run("validate", "-", stdin=data)
+    assert code == 0 and f"{n} message(s) in <stdin>: all valid" in out
+    rows = [line for line in out.splitlines() if line.startswith("later_")]
+    assert len(rows) == _cli.MAX_EVENT_TYPES
+    assert any(line.split() == [_cli.OTHER_EVENT_TYPES, "50", "0"] for line in out.splitlines())
+    assert f"more than {_cli.MAX_EVENT_TYPES} distinct event types" in out
+    doc = json.loads(run("validate", "--json", "-", stdin=data)[1])
+    assert len(doc["byEventType"]) == _cli.MAX_EVENT_TYPES + 1 and doc["byEventType"][_cli.OTHER_EVENT_TYPES] == {"valid": 50, "invalid": 0}
+    assert doc["summaryLimits"]["otherMessages"] == 50
+
+
+FUZZ_PIECES = [b'{"eventType": "scalar", "payload": {"x": 1, "y": 2}}', b'{"eventType": "\\ud800"}', b"\\u001b", b"\x1b", b"\xe2\x80\xae",
+               b"\xc2\x9b", b"\x00", b"\xff", b"\xef\xbb\xbf", b"\r", b"{", b"}", b"[", b"]", b'"', b",", b":", b"\\", b"\\ud83d"]  # fmt: skip
+
+
+@st.composite
+def hostile_lines(draw) -> bytes:
+    """Any bytes, often built from the pieces that broke the command, with a frame mixed in."""
+    parts = draw(st.lists(st.one_of(st.sampled_from(FUZZ_PIECES), st.binary(max_size=12),
+                                    st.sampled_from(FRAMES).map(str.encode)), max_size=8))  # fmt: skip
+    return b"".join(parts)
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(hostile_lines(), min_size=1, max_size=4), st.sampled_from([[], ["-q"], ["--json"], ["--field", "frame"], ["--format", "json"], ["--format", "jsonl"]]))
+def test_fuzz_any_bytes_exit_0_or_1_escaped_and_json_valid(lines, mode):
+    """Any bytes: exit 0 or 1, the output is UTF-8 without control or bidi characters, --json is
+    one valid document, and no check ever fails inside the command (no internal error)."""
+    data = b"\n".join([*lines, BAD_SCALAR.encode()]) + b"\n"  # a last line, always checked as JSON Lines
+    out, err = io.BytesIO(), io.BytesIO()
+    outw, errw = io.TextIOWrapper(out, encoding="utf-8"), io.TextIOWrapper(err, encoding="utf-8")  # strict, as a real stdout
+    code = main(["validate", *mode, "-"], stdout=outw, stderr=errw, stdin=io.BytesIO(data))
+    outw.flush(), errw.flush()
+    assert code in (0, 1)
+    text = assert_safe_output(out.getvalue(), "--json" in mode)
+    assert_safe_output(err.getvalue(), False)
+    assert "internal_error" not in text and "internal error" not in text
+    if mode == ["--format", "jsonl"]:
+        assert code == 1 and text.splitlines()[-1].endswith(" invalid")
+        last = data.count(b"\n")
+        assert f"<stdin>:{last}: scalar: payload.x: " in text

@@ -128,3 +128,110 @@ def test_web_handshake_frame(server):
         reply = json.loads(ws.recv(timeout=10))
     assert reply["eventType"] == "handshake" and reply["identityType"] == "server"
     assert reply["eventId"] == json.loads(request)["eventId"] and reply["payload"]["result"] == 200
+
+
+# ----------------------------------------------------------------------------- hostile frames
+
+
+def load_app_module():
+    """The example's module, for its documented bounds (imported by path: it is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("example_service_app", APP_DIR / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def still_answers(ws) -> None:
+    """The connection is open and served: a handshake gets its reply."""
+    ws.send(frames_of("handshake")[0])
+    assert EventMsg.loads(ws.recv(timeout=60)).payload == {"result": 200, "reason": "join success"}
+
+
+@pytest.mark.parametrize("key_char", ["x", "\x01"], ids=["plain", "escaped-in-json"])
+def test_an_error_reply_is_bounded_whatever_the_frame(server, key_char):
+    """A frame whose full error reply would be over the size limit (9 keys of 1 MB, each a
+    problem named by its path, twice: in the reason and in errors) used to make the reply
+    refuse itself and the app drop the connection without a close frame."""
+    bounds = load_app_module()
+    size = 1_000_000 if key_char == "x" else 150_000  # \x01 is written \u0001: 6 bytes in JSON
+    frame = json.dumps({"eventType": "action", "projectId": "p", "series": "s" * 1000,
+                        "payload": {"name": "a", "args": {f"k{i}" + key_char * size: i for i in range(9)}}})  # fmt: skip
+    assert 8_000_000 < len(frame.encode()) < 16 * 1024 * 1024
+    with sync_client.connect(f"ws://{server}/ws/project/", open_timeout=10, max_size=None) as ws:
+        ws.send(frame)
+        text = ws.recv(timeout=60)
+        assert len(text.encode()) <= bounds.ERROR_REPLY_MAX_BYTES
+        err = EventMsg.loads(text)
+        assert isinstance(err, ErrorEvent) and err.payload["error"] == 400
+        assert err.project_id == "p" and err.series is None  # a series over ECHO_MAX_CHARS is not echoed
+        assert err.payload["errors"][0]["path"].startswith("payload.args.k0") and err.payload["errors"][0]["path"].endswith("...")
+        assert all(len(e["path"]) <= bounds.REPLY_TEXT_CHARS + 3 for e in err.payload["errors"])
+        assert len(err.payload["reason"]) <= bounds.REPLY_REASON_CHARS + 3
+        still_answers(ws)
+
+
+def test_many_problems_are_capped_and_counted(server):
+    bounds = load_app_module()
+    frame = json.dumps({"eventType": "action", "payload": {"name": "a", "args": {f"k{i}": i for i in range(60)}}})
+    with sync_client.connect(f"ws://{server}/ws/project/", open_timeout=10) as ws:
+        ws.send(frame)
+        err = EventMsg.loads(ws.recv(timeout=60))
+    errors = err.payload["errors"]
+    assert len(errors) == bounds.REPLY_MAX_ERRORS + 1 and errors[-1]["type"] == "too_many_errors"
+    assert errors[-1]["message"].startswith("and ")
+
+
+def test_a_handshake_whose_reply_would_be_over_the_limit_gets_an_error_event(server):
+    """A valid handshake written 10 bytes under the limit: the reply's added keys put it over,
+    so merge refuses to build it; the app used to drop the connection without a close frame."""
+    from neetbox_protocol import DEFAULT_MAX_BYTES
+
+    head = '{"eventType":"handshake","identityType":"cli","projectId":"p","k":"'
+    base = len(EventMsg.loads(head + '"}').dumps().encode())
+    frame = head + "x" * (DEFAULT_MAX_BYTES - base - 10) + '"}'
+    assert len(EventMsg.loads(frame).dumps().encode()) <= DEFAULT_MAX_BYTES  # a valid message
+    with sync_client.connect(f"ws://{server}/ws/project/", open_timeout=10, max_size=None) as ws:
+        ws.send(frame)
+        err = EventMsg.loads(ws.recv(timeout=120))
+        assert isinstance(err, ErrorEvent) and err.payload["error"] == 413 and err.project_id == "p"
+        assert "the reply to this handshake: message is" in err.payload["reason"]
+        still_answers(ws)
+
+
+def test_a_frame_over_the_limit_is_closed_with_1009(server):
+    from websockets.exceptions import ConnectionClosed
+
+    with sync_client.connect(f"ws://{server}/ws/project/", open_timeout=10, max_size=None) as ws:
+        ws.send("x" * (16 * 1024 * 1024 + 1))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=60)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+def test_stats_keep_a_bounded_number_of_unknown_event_types(server):
+    """Valid event types this version does not know are unbounded in number: /api/stats keeps at
+    most MAX_COUNTED_TYPES of them (the known ones always), the rest under OTHER_TYPES."""
+    bounds = load_app_module()
+    n = bounds.MAX_COUNTED_TYPES + 20
+    with sync_client.connect(f"ws://{server}/ws/project/", open_timeout=10) as ws:
+        for i in range(n):
+            ws.send(json.dumps({"eventType": f"later_{i}", "payload": {}}))
+        still_answers(ws)  # every frame before it was handled
+    valid = stats(server)["valid"]
+    assert len(valid) <= bounds.MAX_COUNTED_TYPES + 1 + len([t for t in valid if not t.startswith("later_") and t != bounds.OTHER_TYPES])
+    assert valid[bounds.OTHER_TYPES] >= 20
+    assert "handshake" in valid
+
+
+def test_a_text_frame_that_is_not_utf8_is_closed_with_1007(server):
+    from websockets.exceptions import ConnectionClosed
+    from websockets.frames import Frame, Opcode
+
+    with sync_client.connect(f"ws://{server}/ws/project/", open_timeout=10) as ws:
+        with ws.send_context():  # the client's str API cannot send invalid UTF-8: write the frame itself
+            ws.protocol.send_frame(Frame(Opcode.TEXT, b'{"eventType": "\xff"}'))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=30)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1007
