@@ -1,0 +1,341 @@
+"""schema/ -> neetbox_protocol/schemas/generators.schema.json: the published form made for code generators.
+
+The bundle (bundle.schema.json) is the schemas as they are: right for a validator, but a code generator
+(quicktype, datamodel-code-generator, json-schema-to-typescript, Modelina, openapi-typescript) follows
+neither ``KnownMessage``'s ``if``/``then``/``else`` nor a payload's ``anyOf`` of open objects, resolves
+no ``$ref`` across embedded resources, and drops a ``$ref``'s sibling keywords. This module derives,
+from the same schemas, one self-contained document that says the same thing in the terms
+generators read:
+
+- one definition per kind of message a receiver can tell apart (``KINDS`` below): each event
+  type's, and where one event type carries several payload shapes, one per shape (handshake
+  request/result/error, action request/result/error, status by series), plus the server's generic
+  reply and the unknown event type; each has the envelope's keys, its ``eventType`` as a ``const``
+  (an ``enum`` for the generic reply) and its payload shape as a plain ``$ref``;
+- the kinds exclude one another (a ``not`` that generators ignore and validators check: a later
+  shape of a payload union excludes the earlier ones, as the Python models' left-to-right unions
+  keep the first fit; an event that can be a generic reply excludes the reply's condition), so
+  exactly one kind takes a valid message and the unions are ``oneOf``s;
+- the unions: ``TypedEvent`` over the event types (each one kind or a ``oneOf`` of its kinds) with
+  an OpenAPI ``discriminator`` on ``eventType`` (unambiguous there: one definition per value),
+  ``KnownMessage`` (a typed event or the generic reply) and the root, a ``Message`` (a known
+  message or an event type this version does not know);
+- only local ``#/$defs/...`` references; a ``$ref`` never has sibling keywords (the target of one
+  that had, a value type such as ``Int64``, is written in place with them); no ``if``/``then``/``else``.
+
+tests/test_published_schemas.py checks that stock validators give the same verdict on this
+document as on the bundle for every conformance vector, and that exactly one kind takes each
+valid one; tests/generators/ (``make generators``) feeds it to the generators themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from schema_model import MESSAGE_FILE, event_types, known_events
+
+FILE = "generators.schema.json"
+BASE = "https://neetbox-protocol.invalid/schema/"
+ENVELOPE_FILE = "envelope.schema.json"
+# keys dropped from the generator form: documentation of the whole protocol (the bundle has it),
+# and keys only the Python generator reads
+DROP = {
+    "$schema",
+    "$id",
+    "$defs",
+    "x-directions",
+    "x-channels",
+    "x-protocol-version",
+    "x-peers",
+    "x-same-as",
+}
+ANNOTATIONS = {"title", "description", "$comment", "default", "examples"}
+
+
+# neetbox 0.6.0 writes a non-finite float as a bare NaN/Infinity/-Infinity token, which JSON.parse,
+# Go's encoding/json and most JSON readers refuse; the schemas type it as the string token
+# ("NaN", ...). The pre-parse of docs/other-languages.md (one per language; this is Python's):
+# a string literal is matched whole and kept, so only a bare token outside strings is quoted.
+BARE_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN')
+
+
+def quote_bare_tokens(text: str) -> str:
+    """JSON text with its bare NaN/Infinity/-Infinity tokens written as strings."""
+    return BARE_TOKENS.sub(lambda m: m[0] if m[0][0] == '"' else f'"{m[0]}"', text)
+
+
+class _Localizer:
+    """Rewrites the schemas' $refs (relative URIs across files) into local #/$defs/<Name> refs,
+    collecting each referenced definition once under a unique name."""
+
+    def __init__(self, schemas: dict[str, dict]):
+        self.schemas = schemas
+        self.defs: dict[str, dict] = {}
+        self.names: dict[tuple[str, str], str] = {}
+
+    def target(self, ref: str, rel: str) -> tuple[str, str]:
+        url = urljoin(BASE + rel, ref)
+        parts = urlsplit(url)
+        return parts.path.split("/schema/", 1)[1], parts.fragment
+
+    def resolve(self, file: str, pointer: str) -> dict:
+        node = self.schemas[file]
+        for part in [p for p in pointer.split("/") if p]:
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return node
+
+    def name(self, file: str, pointer: str) -> str:
+        key = (file, pointer)
+        if key not in self.names:
+            node = self.resolve(file, pointer)
+            name = pointer.rsplit("/", 1)[-1] if pointer else node["title"]
+            if name in self.names.values():
+                raise SystemExit(
+                    f"{FILE}: two definitions named {name!r} ({file}#{pointer})"
+                )
+            self.names[key] = name
+            self.defs[
+                name
+            ] = {}  # placed first: a recursive definition refers to itself
+            body = self.local(node, file)
+            self.defs[name] = body
+        return self.names[key]
+
+    def ref(self, ref: str, rel: str) -> dict:
+        return {"$ref": f"#/$defs/{self.name(*self.target(ref, rel))}"}
+
+    def local(self, node: object, rel: str) -> object:
+        """node (written in schema file rel) with every $ref local; a $ref with siblings is
+        replaced by its target written in place, with the siblings."""
+        if isinstance(node, list):
+            return [self.local(v, rel) for v in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            if not siblings:
+                return self.ref(node["$ref"], rel)
+            file, pointer = self.target(node["$ref"], rel)
+            body = {
+                k: v
+                for k, v in self.local(self.resolve(file, pointer), file).items()
+                if k not in ANNOTATIONS
+            }
+            clash = set(body) & set(siblings) - ANNOTATIONS
+            if clash:
+                raise SystemExit(
+                    f"{FILE}: {rel}: $ref {node['$ref']} and its siblings both set {sorted(clash)}"
+                )
+            return {**body, **self.local(siblings, rel)}
+        out = {}
+        for key, value in node.items():
+            if key in DROP:
+                continue
+            if key in ("properties", "patternProperties"):
+                out[key] = {k: self.local(v, rel) for k, v in value.items()}
+            else:
+                out[key] = self.local(value, rel)
+        return out
+
+
+def _title(event: dict) -> str:
+    return event["title"].removesuffix("Event")
+
+
+def _shape_kind(event: dict, shape: str) -> str:
+    """HandshakeEvent + HandshakeResult -> HandshakeResultEvent; a shape of another name keeps it."""
+    prefix = _title(event)
+    return f"{prefix}{shape.removeprefix(prefix)}Event"
+
+
+def document(schemas: dict[str, dict], version: str) -> dict:
+    """The generator form of the schemas (see the module's docstring)."""
+    loc = _Localizer(schemas)
+    message = schemas[MESSAGE_FILE]
+    envelope = schemas[ENVELOPE_FILE]
+    condition_schema = message["$defs"]["KnownMessage"]["if"]
+    typed_replies = set(condition_schema["properties"]["eventType"]["not"]["enum"])
+    condition = loc.local(condition_schema, MESSAGE_FILE)
+    condition["title"] = "GenericReplyCondition"
+    loc.defs["GenericReplyCondition"] = condition
+
+    def kind(title: str, description: str, event_type: dict, payload: dict | None, required_payload: bool,
+             extra: dict | None = None, excludes: list[dict] | None = None) -> dict:  # fmt: skip
+        props = {}
+        for key, prop in envelope["properties"].items():
+            if key == "eventType":
+                props[key] = {"description": prop["description"], **event_type}
+            elif key == "payload":
+                props[key] = (
+                    payload
+                    if payload and "$ref" in payload
+                    else {"description": prop["description"], **(payload or {})}
+                )
+            else:
+                props[key] = loc.local(prop, ENVELOPE_FILE)
+        props.update(extra or {})
+        required = list(envelope["required"]) + (
+            ["payload"] if required_payload else []
+        )
+        body = {"title": title, "description": description, "type": "object", "properties": props,
+                "required": required, "additionalProperties": True}  # fmt: skip
+        if excludes:
+            body["not"] = excludes[0] if len(excludes) == 1 else {"anyOf": excludes}
+        return body
+
+    def with_payload(ref: dict) -> dict:
+        return {"properties": {"payload": ref}, "required": ["payload"]}
+
+    kinds: dict[str, dict] = {}
+    groups: dict[
+        str, str
+    ] = {}  # event type -> the definition TypedEvent's discriminator maps it to
+    reply_guard = {"$ref": "#/$defs/GenericReplyCondition"}
+    for event in known_events(schemas):
+        t = event["event_type"]
+        const = {"const": t}
+        guard = [] if t in typed_replies else [reply_guard]
+        payload = schemas[event["payload_rel"]]
+        branch = message["$defs"][event["key"]]
+        shapes = [b for b in payload.get("anyOf", []) if set(b) <= {"$ref", "type"}]
+        by_series = _series_table(branch, event)
+        if (
+            by_series
+        ):  # one kind per series the event's rules name, one for any other series
+            names = []
+            for series, ref in by_series.items():
+                name = f"{_title(event)}{series[:1].upper()}{series[1:]}Event"
+                kinds[name] = kind(name, f"{branch['description'].split('.')[0]} with series `{series}`.",
+                                   const, loc.ref(ref, MESSAGE_FILE), event["payload_required"],
+                                   {"series": {"description": envelope["properties"]["series"]["description"], "const": series}}, guard)  # fmt: skip
+                kinds[name]["required"].append("series")
+                names.append(name)
+            name = f"{_title(event)}OtherEvent"
+            others = {"description": envelope["properties"]["series"]["description"],
+                      "anyOf": [{"type": "string", "not": {"enum": list(by_series)}}, {"type": "null"}]}  # fmt: skip
+            kinds[name] = kind(name, f"{branch['description'].split('.')[0]} with a series other than {', '.join(f'`{s}`' for s in by_series)}, or none.",
+                               const, loc.ref(event["payload_rel"], MESSAGE_FILE), event["payload_required"], {"series": others}, guard)  # fmt: skip
+            names.append(name)
+        elif len(payload.get("anyOf", [])) > 1 and len(shapes) == len(
+            payload["anyOf"]
+        ):  # one kind per payload shape
+            names, earlier = [], []
+            for shape in payload["anyOf"]:
+                if shape.get("type") == "null":
+                    name, ref, required = (
+                        f"{_title(event)}RequestEvent",
+                        {"type": "null"},
+                        False,
+                    )
+                else:
+                    ref = loc.ref(shape["$ref"], event["payload_rel"])
+                    name, required = (
+                        _shape_kind(event, ref["$ref"].rsplit("/", 1)[-1]),
+                        True,
+                    )
+                exclude = [with_payload(e) for e in earlier]
+                kinds[name] = kind(name, f"{branch['description'].split('.')[0]}: {name.removeprefix(_title(event)).removesuffix('Event').lower()}.",
+                                   const, ref, required, None, guard + exclude)  # fmt: skip
+                if ref.get("type") == "null":
+                    kinds[name]["properties"]["payload"]["default"] = None
+                else:
+                    earlier.append(ref)
+                names.append(name)
+        else:  # one kind: the payload's one shape, or the payload schema itself
+            if len(shapes) == 1 and len(payload["anyOf"]) == 1:
+                ref = loc.ref(shapes[0]["$ref"], event["payload_rel"])
+            else:
+                ref = loc.ref(event["payload_rel"], MESSAGE_FILE)
+            kinds[event["title"]] = kind(
+                event["title"],
+                branch["description"],
+                const,
+                ref,
+                event["payload_required"],
+                None,
+                guard,
+            )
+            names = [event["title"]]
+        if len(names) == 1:
+            groups[t] = names[0]
+        else:
+            group = event["title"]
+            loc.defs[group] = {"title": group, "description": f"{branch['description'].split('.')[0]}, any of its shapes.",
+                               "oneOf": [{"$ref": f"#/$defs/{n}"} for n in names]}  # fmt: skip
+            groups[t] = group
+
+    reply = message["$defs"]["ServerReply"]
+    kinds["ServerReply"] = kind("ServerReply", reply["description"],
+                                {"type": "string", "enum": [t for t in event_types(schemas) if t not in typed_replies]},
+                                loc.local(reply["properties"]["payload"], MESSAGE_FILE), True,
+                                {"identityType": {"description": envelope["properties"]["identityType"]["description"],
+                                                  **reply["properties"]["identityType"]}})  # fmt: skip
+    kinds["ServerReply"]["required"] = list(
+        dict.fromkeys(kinds["ServerReply"]["required"] + reply["required"])
+    )
+    unknown = message["$defs"]["UnknownEvent"]
+    event_type = loc.local(envelope["properties"]["eventType"], ENVELOPE_FILE)
+    known = {"enum": event_types(schemas)}
+    if "not" in event_type:
+        event_type["not"] = {"anyOf": [event_type["not"], known]}
+    else:
+        event_type["not"] = known
+    kinds["UnknownEvent"] = kind("UnknownEvent", unknown["description"], {k: v for k, v in event_type.items() if k != "description"},
+                                 loc.local(envelope["properties"]["payload"], ENVELOPE_FILE), False)  # fmt: skip
+
+    typed = {"title": "TypedEvent", "description": "A message of a known event type that is not a generic reply: the event type selects the definition.",
+             "oneOf": [{"$ref": f"#/$defs/{g}"} for g in groups.values()],
+             "discriminator": {"propertyName": "eventType", "mapping": {t: f"#/$defs/{g}" for t, g in groups.items()}}}  # fmt: skip
+    known_message = {"title": "KnownMessage", "description": message["$defs"]["KnownMessage"]["description"].split(":")[0] + ": a typed event or a server's generic reply.",
+                     "oneOf": [{"$ref": "#/$defs/TypedEvent"}, {"$ref": "#/$defs/ServerReply"}]}  # fmt: skip
+    defs = {
+        "KnownMessage": known_message,
+        "TypedEvent": typed,
+        **{
+            name: loc.defs.pop(name)
+            for name in list(loc.defs)
+            if name in groups.values()
+        },
+    }
+    defs.update(kinds)
+    defs.update(sorted(loc.defs.items()))
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE}{FILE}",
+        "title": "Message",
+        "description": (f"The neetbox protocol {version} for code generators: one definition per kind of message "
+                        "(each with its eventType as a const and the envelope's keys), unions over them, local $refs only. "
+                        "It accepts the same frames as bundle.schema.json; validate against `#/$defs/KnownMessage` to reject "
+                        "unknown event types."),
+        "x-protocol-version": version,
+        "oneOf": [{"$ref": "#/$defs/KnownMessage"}, {"$ref": "#/$defs/UnknownEvent"}],
+        "$defs": defs,
+    }  # fmt: skip
+
+
+def _series_table(branch: dict, event: dict) -> dict[str, str]:
+    """{series: $ref of its payload shape} from the event's ``allOf`` of ``if series then payload``."""
+    table = {}
+    for rule in branch.get("allOf", []):
+        table[rule["if"]["properties"]["series"]["const"]] = rule["then"]["properties"][
+            "payload"
+        ]["$ref"]
+    return table
+
+
+def kind_names(doc: dict) -> list[str]:
+    """The definitions of the kinds of message, in order (the leaves of the root's unions)."""
+    out: list[str] = []
+
+    def walk(node: dict) -> None:
+        for branch in node.get("oneOf", []):
+            name = branch["$ref"].rsplit("/", 1)[-1]
+            target = doc["$defs"][name]
+            if "oneOf" in target:
+                walk(target)
+            elif name not in out:
+                out.append(name)
+
+    walk(doc)
+    return out
