@@ -160,120 +160,112 @@ def document(schemas: dict[str, dict], version: str) -> dict:
     condition["title"] = "GenericReplyCondition"
     loc.defs["GenericReplyCondition"] = condition
 
-    def kind(title: str, description: str, event_type: dict, payload: dict | None, required_payload: bool,
+    def kind(title: str, description: str, event_type: dict, payload: dict, required_payload: bool,
              extra: dict | None = None, excludes: list[dict] | None = None) -> dict:  # fmt: skip
         props = {}
         for key, prop in envelope["properties"].items():
             if key == "eventType":
                 props[key] = {"description": prop["description"], **event_type}
             elif key == "payload":
-                props[key] = (
-                    payload
-                    if payload and "$ref" in payload
-                    else {"description": prop["description"], **(payload or {})}
-                )
+                props[key] = payload if required_payload else optional(payload, prop)
             else:
                 props[key] = loc.local(prop, ENVELOPE_FILE)
         props.update(extra or {})
-        required = list(envelope["required"]) + (
-            ["payload"] if required_payload else []
-        )
+        required = list(envelope["required"]) + (["payload"] if required_payload else [])
         body = {"title": title, "description": description, "type": "object", "properties": props,
                 "required": required, "additionalProperties": True}  # fmt: skip
         if excludes:
             body["not"] = excludes[0] if len(excludes) == 1 else {"anyOf": excludes}
         return body
 
+    def optional(payload: dict, prop: dict) -> dict:
+        """A payload the event may leave out: with the envelope's default (null), so a generator
+        knows that absent means null; a definition with no keys of its own is written in place
+        for that (a $ref takes no sibling)."""
+        if "$ref" in payload:
+            target = loc.defs[payload["$ref"].rsplit("/", 1)[-1]]
+            if "properties" in target or "$ref" in target:
+                return payload
+            payload = {k: v for k, v in target.items() if k != "title"}
+        return {"description": prop["description"], **payload, "default": prop.get("default")}
+
     def with_payload(ref: dict) -> dict:
         return {"properties": {"payload": ref}, "required": ["payload"]}
 
+    def shape_kinds(prefix: str, description: str, shapes: list[dict], rel: str, required: bool, extra: dict | None,
+                    guard: list[dict], const: dict, suffix: str = "Event") -> list[str]:  # fmt: skip
+        """One kind per shape of a payload union, in order; a later shape excludes the earlier
+        ones (the first fit wins, as in the Python models' left-to-right unions). null is the
+        request of an event whose replies are objects."""
+        names, earlier = [], []
+        for shape in shapes:
+            if shape.get("type") == "null":
+                name, ref, needed = f"{prefix}Request{suffix}", {"type": "null"}, False
+            else:
+                ref = loc.ref(shape["$ref"], rel)
+                shape_name = ref["$ref"].rsplit("/", 1)[-1]
+                base = prefix.removesuffix("Other").removesuffix("Server")
+                name, needed = f"{prefix}{shape_name.removeprefix(base).removesuffix('Reply')}{suffix}", required
+            what = name.removeprefix(prefix).removesuffix(suffix)
+            kinds[name] = kind(name, f"{description}: {what[:1].lower()}{what[1:]}.", const, ref, needed, extra,
+                               guard + [with_payload(e) for e in earlier])  # fmt: skip
+            if ref.get("type") != "null":
+                earlier.append(ref)
+            names.append(name)
+        return names
+
     kinds: dict[str, dict] = {}
-    groups: dict[
-        str, str
-    ] = {}  # event type -> the definition TypedEvent's discriminator maps it to
+    groups: dict[str, str] = {}  # event type -> the definition TypedEvent's discriminator maps it to
     reply_guard = {"$ref": "#/$defs/GenericReplyCondition"}
+    series_doc = envelope["properties"]["series"]["description"]
     for event in known_events(schemas):
-        t = event["event_type"]
+        t, title = event["event_type"], _title(event)
         const = {"const": t}
         guard = [] if t in typed_replies else [reply_guard]
         payload = schemas[event["payload_rel"]]
         branch = message["$defs"][event["key"]]
-        shapes = [b for b in payload.get("anyOf", []) if set(b) <= {"$ref", "type"}]
-        by_series = _series_table(branch, event)
-        if (
-            by_series
-        ):  # one kind per series the event's rules name, one for any other series
+        doc = branch["description"].split(".")[0]
+        shapes = payload.get("anyOf", [])
+        shaped = len(shapes) > 1 and all(set(b) <= {"$ref"} or b == {"type": "null"} for b in shapes)
+        by_series = _series_table(branch)
+        if by_series:  # one kind per series the event's rules name; per shape for any other series
             names = []
             for series, ref in by_series.items():
-                name = f"{_title(event)}{series[:1].upper()}{series[1:]}Event"
-                kinds[name] = kind(name, f"{branch['description'].split('.')[0]} with series `{series}`.",
-                                   const, loc.ref(ref, MESSAGE_FILE), event["payload_required"],
-                                   {"series": {"description": envelope["properties"]["series"]["description"], "const": series}}, guard)  # fmt: skip
+                name = f"{title}{series[:1].upper()}{series[1:]}Event"
+                kinds[name] = kind(name, f"{doc} with series `{series}`.", const, loc.ref(ref, MESSAGE_FILE),
+                                   event["payload_required"], {"series": {"description": series_doc, "const": series}}, guard)  # fmt: skip
                 kinds[name]["required"].append("series")
                 names.append(name)
-            name = f"{_title(event)}OtherEvent"
-            others = {"description": envelope["properties"]["series"]["description"],
-                      "anyOf": [{"type": "string", "not": {"enum": list(by_series)}}, {"type": "null"}]}  # fmt: skip
-            kinds[name] = kind(name, f"{branch['description'].split('.')[0]} with a series other than {', '.join(f'`{s}`' for s in by_series)}, or none.",
-                               const, loc.ref(event["payload_rel"], MESSAGE_FILE), event["payload_required"], {"series": others}, guard)  # fmt: skip
-            names.append(name)
-        elif len(payload.get("anyOf", [])) > 1 and len(shapes) == len(
-            payload["anyOf"]
-        ):  # one kind per payload shape
-            names, earlier = [], []
-            for shape in payload["anyOf"]:
-                if shape.get("type") == "null":
-                    name, ref, required = (
-                        f"{_title(event)}RequestEvent",
-                        {"type": "null"},
-                        False,
-                    )
-                else:
-                    ref = loc.ref(shape["$ref"], event["payload_rel"])
-                    name, required = (
-                        _shape_kind(event, ref["$ref"].rsplit("/", 1)[-1]),
-                        True,
-                    )
-                exclude = [with_payload(e) for e in earlier]
-                kinds[name] = kind(name, f"{branch['description'].split('.')[0]}: {name.removeprefix(_title(event)).removesuffix('Event').lower()}.",
-                                   const, ref, required, None, guard + exclude)  # fmt: skip
-                if ref.get("type") == "null":
-                    kinds[name]["properties"]["payload"]["default"] = None
-                else:
-                    earlier.append(ref)
-                names.append(name)
+            others = {"description": series_doc, "anyOf": [{"type": "string", "not": {"enum": list(by_series)}}, {"type": "null"}], "default": None}
+            names += shape_kinds(f"{title}Other", f"{doc} with another series than {', '.join(f'`{s}`' for s in by_series)}, or none",
+                                 shapes, event["payload_rel"], event["payload_required"], {"series": others}, guard, const)  # fmt: skip
+        elif shaped:  # one kind per payload shape
+            names = shape_kinds(title, doc, shapes, event["payload_rel"], True, None, guard, const)
         else:  # one kind: the payload's one shape, or the payload schema itself
-            if len(shapes) == 1 and len(payload["anyOf"]) == 1:
+            if len(shapes) == 1 and set(shapes[0]) == {"$ref"}:
                 ref = loc.ref(shapes[0]["$ref"], event["payload_rel"])
             else:
                 ref = loc.ref(event["payload_rel"], MESSAGE_FILE)
-            kinds[event["title"]] = kind(
-                event["title"],
-                branch["description"],
-                const,
-                ref,
-                event["payload_required"],
-                None,
-                guard,
-            )
+            kinds[event["title"]] = kind(event["title"], branch["description"], const, ref, event["payload_required"], None, guard)
             names = [event["title"]]
         if len(names) == 1:
             groups[t] = names[0]
         else:
-            group = event["title"]
-            loc.defs[group] = {"title": group, "description": f"{branch['description'].split('.')[0]}, any of its shapes.",
-                               "oneOf": [{"$ref": f"#/$defs/{n}"} for n in names]}  # fmt: skip
-            groups[t] = group
+            loc.defs[event["title"]] = {"title": event["title"], "description": f"{doc}, any of its shapes.",
+                                        "oneOf": [{"$ref": f"#/$defs/{n}"} for n in names]}  # fmt: skip
+            groups[t] = event["title"]
 
+    # the server's generic reply: one kind per shape of its payload (a Reply: result or error)
     reply = message["$defs"]["ServerReply"]
-    kinds["ServerReply"] = kind("ServerReply", reply["description"],
-                                {"type": "string", "enum": [t for t in event_types(schemas) if t not in typed_replies]},
-                                loc.local(reply["properties"]["payload"], MESSAGE_FILE), True,
-                                {"identityType": {"description": envelope["properties"]["identityType"]["description"],
-                                                  **reply["properties"]["identityType"]}})  # fmt: skip
-    kinds["ServerReply"]["required"] = list(
-        dict.fromkeys(kinds["ServerReply"]["required"] + reply["required"])
-    )
+    reply_payload = reply["properties"]["payload"]["$ref"]
+    reply_file, reply_pointer = loc.target(reply_payload, MESSAGE_FILE)
+    reply_shapes = [{"$ref": urljoin(reply_file, b["$ref"])} for b in loc.resolve(reply_file, reply_pointer)["anyOf"]]
+    reply_extra = {"identityType": {"description": envelope["properties"]["identityType"]["description"], **reply["properties"]["identityType"]}}
+    reply_names = shape_kinds("Server", reply["description"].split(":")[0], reply_shapes, "", True, reply_extra, [],
+                              {"type": "string", "enum": [t for t in event_types(schemas) if t not in typed_replies]}, "Reply")  # fmt: skip
+    for name in reply_names:
+        kinds[name]["required"] = list(dict.fromkeys(kinds[name]["required"] + reply["required"]))
+    loc.defs["ServerReply"] = {"title": "ServerReply", "description": reply["description"], "oneOf": [{"$ref": f"#/$defs/{n}"} for n in reply_names]}
     unknown = message["$defs"]["UnknownEvent"]
     event_type = loc.local(envelope["properties"]["eventType"], ENVELOPE_FILE)
     known = {"enum": event_types(schemas)}
@@ -289,15 +281,8 @@ def document(schemas: dict[str, dict], version: str) -> dict:
              "discriminator": {"propertyName": "eventType", "mapping": {t: f"#/$defs/{g}" for t, g in groups.items()}}}  # fmt: skip
     known_message = {"title": "KnownMessage", "description": message["$defs"]["KnownMessage"]["description"].split(":")[0] + ": a typed event or a server's generic reply.",
                      "oneOf": [{"$ref": "#/$defs/TypedEvent"}, {"$ref": "#/$defs/ServerReply"}]}  # fmt: skip
-    defs = {
-        "KnownMessage": known_message,
-        "TypedEvent": typed,
-        **{
-            name: loc.defs.pop(name)
-            for name in list(loc.defs)
-            if name in groups.values()
-        },
-    }
+    unions = [*groups.values(), "ServerReply"]
+    defs = {"KnownMessage": known_message, "TypedEvent": typed, **{name: loc.defs.pop(name) for name in list(loc.defs) if name in unions}}
     defs.update(kinds)
     defs.update(sorted(loc.defs.items()))
     return {
@@ -314,7 +299,7 @@ def document(schemas: dict[str, dict], version: str) -> dict:
     }  # fmt: skip
 
 
-def _series_table(branch: dict, event: dict) -> dict[str, str]:
+def _series_table(branch: dict) -> dict[str, str]:
     """{series: $ref of its payload shape} from the event's ``allOf`` of ``if series then payload``."""
     table = {}
     for rule in branch.get("allOf", []):
