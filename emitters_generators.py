@@ -30,6 +30,7 @@ valid one; tests/generators/ (``make generators``) feeds it to the generators th
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -136,6 +137,12 @@ class _Localizer:
                 out[key] = {k: self.local(v, rel) for k, v in value.items()}
             else:
                 out[key] = self.local(value, rel)
+        nots = out.get("allOf", [])
+        if nots and all(set(b) - ANNOTATIONS == {"not"} for b in nots):
+            # allOf of nots (Identifier's) -> one not of an anyOf: the same rule, and a generator
+            # reading allOf (json-schema-to-typescript) no longer sees untyped members
+            rules = ([out.pop("not")] if "not" in out else []) + [b["not"] for b in out.pop("allOf")]
+            out["not"] = rules[0] if len(rules) == 1 else {"anyOf": rules}
         return out
 
 
@@ -295,8 +302,47 @@ def document(schemas: dict[str, dict], version: str) -> dict:
                         "unknown event types."),
         "x-protocol-version": version,
         "oneOf": [{"$ref": "#/$defs/KnownMessage"}, {"$ref": "#/$defs/UnknownEvent"}],
-        "$defs": defs,
+        "$defs": _referenced(_any_value_bare({"$defs": defs})["$defs"]),
     }  # fmt: skip
+
+
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs")
+SCHEMA_ONE = ("items", "additionalProperties", "not", "contains", "propertyNames")
+SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
+
+
+def _any_value_bare(node: object) -> object:
+    """Every subschema that takes any value and holds only annotations (a description, a default)
+    written as ``{}``: json-schema-to-typescript reads a schema with keys but no type as an
+    object, and only ``{}`` as ``unknown``. The root and the definitions keep their titles."""
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in SCHEMA_MAPS:
+            out[key] = {k: _bare(_any_value_bare(v)) if key != "$defs" else _any_value_bare(v) for k, v in value.items()}
+        elif key in SCHEMA_ONE and isinstance(value, dict):
+            out[key] = _bare(_any_value_bare(value))
+        elif key in SCHEMA_LISTS:
+            out[key] = [_bare(_any_value_bare(v)) for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+def _referenced(defs: dict) -> dict:
+    """The definitions the root reaches (one inlined everywhere is left out)."""
+    seen, todo = set(), ["KnownMessage", "UnknownEvent"]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += [m.rsplit("/", 1)[-1] for m in re.findall(r'"\$ref": "(#/\$defs/[^"]+)"', json.dumps(defs[name]))]
+    return {k: v for k, v in defs.items() if k in seen}
+
+
+def _bare(node: object) -> object:
+    return {} if isinstance(node, dict) and node and not set(node) - ANNOTATIONS else node
 
 
 def _series_table(branch: dict) -> dict[str, str]:

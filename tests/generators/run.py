@@ -196,8 +196,9 @@ def _integral_float(value: object) -> bool:
     return False
 
 
-NULL_DEFAULTS = {name: frozenset(k for k, p in d.get("properties", {}).items() if "default" in p and p["default"] is None)
-                 for name, d in DOC["$defs"].items()}  # fmt: skip
+# the envelope's keys whose default is null (envelope.schema.json, as published)
+ENVELOPE = json.loads((SCHEMAS / "envelope.schema.json").read_text(encoding="utf-8"))
+NULL_DEFAULTS = frozenset(k for k, p in ENVELOPE["properties"].items() if "default" in p and p["default"] is None)
 
 
 def compare(tool: str, valid: list[dict], results: dict[str, dict]) -> dict:
@@ -213,7 +214,7 @@ def compare(tool: str, valid: list[dict], results: dict[str, dict]) -> dict:
             report["failures"].append(f"{case['id']} ({case['kind']}): not decoded: {(got or {}).get('error', 'no result')[:300]}")
             continue
         report["decoded"] += 1
-        diffs = differences(json.loads(case["text"]), json.loads(got["json"]), null_defaults=NULL_DEFAULTS[case["kind"]], kind=case["kind"])
+        diffs = differences(json.loads(case["text"]), json.loads(got["json"]), null_defaults=NULL_DEFAULTS, kind=case["kind"])
         bad = [f"{p}: {d}" for p, d in diffs if d not in allowed]
         for _, d in diffs:
             if d in allowed:
@@ -371,7 +372,7 @@ print(json.dumps({"results": results, "accepted": accepted}))
 
 def datamodel_code_generator(work: Path, kinds: list[str], cases_file: Path, invalid: list[dict]) -> dict:
     run([sys.executable, "-m", "datamodel_code_generator", "--input", str(GENERATORS_SCHEMA), "--input-file-type", "jsonschema",
-         "--output", "model.py", "--output-model-type", "pydantic_v2.BaseModel", "--disable-timestamp"], work)  # fmt: skip
+         "--output", "model.py", "--output-model-type", "pydantic_v2.BaseModel", "--disable-timestamp", "--strict-types", "str", "int", "float", "bool"], work)  # fmt: skip
     (work / "invalid.json").write_text(json.dumps(invalid), encoding="utf-8")
     (work / "main.py").write_text(PYDANTIC_DRIVER)
     out = json.loads(run([sys.executable, "main.py", str(cases_file), "invalid.json"], work))
@@ -386,6 +387,13 @@ def typed_literals(work: Path, valid: list[dict], type_of, header: str) -> dict:
     for c in valid:
         lines.append(f"  [{json.dumps(c['id'])}, ((v: {type_of(c['kind'])}) => v)({c['text']})],")
     lines.append("];")
+    # planted mistakes the generated types must reject (tsc fails on an unused @ts-expect-error)
+    lines += ["// @ts-expect-error a log line's message is a string",
+              f'(((v: {type_of("LogEvent")}) => v)({{"eventType": "log", "payload": {{"whom": "a", "message": 1}}}}));',
+              "// @ts-expect-error the event type is the kind's const",
+              f'(((v: {type_of("LogEvent")}) => v)({{"eventType": "scalar", "payload": {{"whom": "a", "message": "b"}}}}));',
+              "// @ts-expect-error an action request's args are strings",
+              f'(((v: {type_of("ActionRequestEvent")}) => v)({{"eventType": "action", "payload": {{"name": "a", "args": {{"n": 1}}}}}}));']  # fmt: skip
     (work / "cases.ts").write_text("\n".join(lines) + "\n")
     (work / "main.ts").write_text('import { cases } from "./cases.js";\n'
                                   "process.stdout.write(JSON.stringify(Object.fromEntries(cases.map(([id, v]) => [id, { json: JSON.stringify(v) }]))));\n")  # fmt: skip
@@ -412,7 +420,7 @@ def json_schema_to_typescript(work: Path, kinds: list[str], valid: list[dict]) -
 
 def openapi_typescript(work: Path, kinds: list[str], valid: list[dict]) -> dict:
     # beside the document, so its relative $refs (./neetbox_protocol/schemas/...) resolve
-    run([str(BIN / "openapi-typescript"), str(OPENAPI), "--output", str(work / "model.ts")], ROOT)
+    run([str(BIN / "openapi-typescript"), str(OPENAPI), "--default-non-nullable", "false", "--empty-objects-unknown", "--output", str(work / "model.ts")], ROOT)
     return typed_literals(work, valid, lambda k: f'components["schemas"]["{k}"]', "import type { components } from './model.js';")
 
 
