@@ -181,8 +181,8 @@ def document(schemas: dict[str, dict], version: str) -> dict:
         required = list(envelope["required"]) + (["payload"] if required_payload else [])
         body = {"title": title, "description": description, "type": "object", "properties": props,
                 "required": required, "additionalProperties": True}  # fmt: skip
-        if excludes:
-            body["not"] = excludes[0] if len(excludes) == 1 else {"anyOf": excludes}
+        if excludes:  # an anyOf even of one: Modelina reads a bare `not` of properties as removing them
+            body["not"] = {"anyOf": excludes}
         return body
 
     def optional(payload: dict, prop: dict) -> dict:
