@@ -66,6 +66,112 @@ def quote_bare_tokens(text: str) -> str:
     return BARE_TOKENS.sub(lambda m: m[0] if m[0][0] == '"' else f'"{m[0]}"', text)
 
 
+ANY = ""  # _complement's alphabet of every character
+
+
+def _complement(words: list[list[str]], first: str, rest: str) -> str:
+    """A regex (no look-around: ECMA-262, Python's re and Rust's regex alike) of the non-empty
+    strings whose first character is in the class ``first`` and the others in ``rest`` that are
+    none of ``words`` (each a sequence of character classes, one class per character, such as
+    ``[Cc]``): a pydantic model (Rust's regex) has no ``not``, so a generator that reads only
+    ``pattern`` still rejects the excluded words. Built over the words' trie."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for cls in word:
+            node = node.setdefault(cls, {})
+        node[""] = {}
+
+    def inner(cls: str) -> str:  # [Cc] -> Cc, [0-9] -> 0-9, x -> x
+        return cls[1:-1] if cls.startswith("[") else re.escape(cls)
+
+    def build(node: dict, alphabet: str) -> str:
+        edges = [c for c in node if c]
+        alts = []
+        if "" not in node and node is not trie:
+            alts.append("")  # the string may end here: it is no word
+        if alphabet == ANY:  # any character: a negated class
+            alts.append(f"[^{''.join(inner(c) for c in edges)}][\\s\\S]*" if edges else "[\\s\\S]+")
+        elif others := _minus(alphabet, [inner(c) for c in edges]):
+            alts.append(f"[{others}][{rest}]*")
+        for c in edges:
+            alts.append(f"[{inner(c)}]{_group(build(node[c], rest))}")
+        return "|".join(alts)
+
+    return build(trie, first)
+
+
+def _classes(body: str) -> list[str]:
+    """``[Cc][Oo][Mm][0-9]`` -> ["[Cc]", "[Oo]", "[Mm]", "[0-9]"] (a word of character classes)."""
+    parts = re.findall(r"\[[^\]]+\]|[A-Za-z0-9_]", body)
+    if "".join(parts) != body:
+        raise SystemExit(f"{FILE}: {body!r} is not a sequence of character classes")
+    return parts
+
+
+def _exclusion_patterns(defs: dict, event_type_names: list[str]) -> None:
+    """The rules a `not` states, also as a plain `pattern` (see _complement): the unknown event
+    type's name is none of the known ones; an Identifier is not a Windows device name. Each is
+    read from the schema's own patterns; a shape this does not know fails the generation."""
+    name = defs["UnknownEvent"]["properties"]["eventType"]
+    m = re.fullmatch(r"\^\[([^\]]+)\]\[([^\]]+)\]\*\$", name["pattern"])
+    if not m:
+        raise SystemExit(f"{FILE}: EventTypeName's pattern {name['pattern']!r} is not ^[first][rest]*$")
+    name["pattern"] = f"^(?:{_complement([list(t) for t in event_type_names], m[1], m[2])})$"
+    for kind in defs.values():  # a series other than the ones with a shape of their own
+        for branch in kind.get("properties", {}).get("series", {}).get("anyOf", []):
+            if set(branch) == {"type", "not"} and set(branch["not"]) == {"enum"}:
+                words = [[re.escape(ch) for ch in w] for w in branch["not"]["enum"]]
+                branch["pattern"] = f"^(?:{_complement(words, ANY, ANY)})?$"  # the empty string too
+    ident = defs["Identifier"]
+    m = re.fullmatch(r"\^\[([^\]]+)\]\(\[([^\]]+)\]\*\[([^\]]+)\]\)\?\$", ident["pattern"])
+    devices = [r["pattern"] for r in ident["not"]["anyOf"] if r["pattern"].startswith("^(")]
+    d = re.fullmatch(r"\^\(([^()]+)\)\(\\\.\.\*\)\?\$", devices[0]) if len(devices) == 1 else None
+    if not m or not d or set(_expand(m[2])) - set(_expand(m[3])) != {"."} :
+        raise SystemExit(f"{FILE}: Identifier's patterns are not ^[first]([middle]*[last])?$ and ^(words)(\\..*)?$")
+    # the first segment (up to the first `.`) is no device name; after a `.`, the rest as before
+    segment = _complement([_classes(w) for w in d[1].split("|")], m[1], m[3])
+    ident["pattern"] = f"^(?:{segment})(?:\\.[{m[2]}]*[{m[3]}])?$"
+
+
+def _minus(alphabet: str, excluded: list[str]) -> str:
+    """A character class body of alphabet's characters but the excluded ones (bodies too)."""
+    chars = sorted(_expand(alphabet) - set().union(*(_expand(e) for e in excluded)))
+    runs: list[list[str]] = []
+    for c in chars:  # consecutive characters as ranges
+        if runs and ord(c) == ord(runs[-1][-1]) + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    esc = lambda c: "\\" + c if c in "-]\\^" else c  # noqa: E731
+    return "".join(f"{esc(r[0])}-{esc(r[-1])}" if len(r) > 2 else "".join(map(esc, r)) for r in runs)
+
+
+def _expand(body: str) -> set[str]:
+    out, i = set(), 0
+    while i < len(body):
+        if body[i] == "\\":
+            out.add(body[i + 1])
+            i += 2
+        elif i + 2 < len(body) and body[i + 1] == "-":
+            out |= {chr(c) for c in range(ord(body[i]), ord(body[i + 2]) + 1)}
+            i += 3
+        else:
+            out.add(body[i])
+            i += 1
+    return out
+
+
+def _group(alts: str) -> str:
+    if not alts:
+        return ""
+    parts = alts.split("|")
+    if "" in parts:
+        kept = [p for p in parts if p]
+        return f"(?:{'|'.join(kept)})?" if kept else ""
+    return f"(?:{alts})"
+
+
 class _Localizer:
     """Rewrites the schemas' $refs (relative URIs across files) into local #/$defs/<Name> refs,
     collecting each referenced definition once under a unique name."""
@@ -288,6 +394,7 @@ def document(schemas: dict[str, dict], version: str) -> dict:
              "discriminator": {"propertyName": "eventType", "mapping": {t: f"#/$defs/{g}" for t, g in groups.items()}}}  # fmt: skip
     known_message = {"title": "KnownMessage", "description": message["$defs"]["KnownMessage"]["description"].split(":")[0] + ": a typed event or a server's generic reply.",
                      "oneOf": [{"$ref": "#/$defs/TypedEvent"}, {"$ref": "#/$defs/ServerReply"}]}  # fmt: skip
+    _exclusion_patterns({**loc.defs, **kinds}, event_types(schemas))
     unions = [*groups.values(), "ServerReply"]
     defs = {"KnownMessage": known_message, "TypedEvent": typed, **{name: loc.defs.pop(name) for name in list(loc.defs) if name in unions}}
     defs.update(kinds)

@@ -54,6 +54,7 @@ ALLOWED = {
     "quicktype-ts": FLOAT64,
     "quicktype-go": {**FLOAT64, **NULL_DEFAULT, **UNKNOWN_KEY, **INTEGRAL_FLOAT, **OMITEMPTY},
     "quicktype-python": {**NULL_DEFAULT, **UNKNOWN_KEY, **INTEGRAL_FLOAT},
+    "datamodel-code-generator": INTEGRAL_FLOAT,
     "json-schema-to-typescript": FLOAT64,
     "openapi-typescript": FLOAT64,
     "modelina": {**FLOAT64, **NULL_DEFAULT},
