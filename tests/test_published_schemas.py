@@ -277,7 +277,8 @@ def test_generators_form_is_for_generators():
     consts = {doc["$defs"][k]["properties"]["eventType"].get("const") for k in kinds}
     assert consts - {None} == events
     assert {"HandshakeRequestEvent", "HandshakeResultEvent", "HandshakeErrorEvent", "ActionRequestEvent", "ActionResultEvent",
-            "ActionErrorEvent", "StatusPlatformEvent", "StatusConfigEvent", "StatusActionEvent", "ServerReply", "UnknownEvent"} <= set(kinds)  # fmt: skip
+            "ActionErrorEvent", "StatusPlatformEvent", "StatusConfigEvent", "StatusActionEvent", "ServerResultReply", "ServerErrorReply",
+            "UnknownEvent"} <= set(kinds)  # fmt: skip
     mapping = doc["$defs"]["TypedEvent"]["discriminator"]["mapping"]
     assert set(mapping) == events and len(set(mapping.values())) == len(events)
 
@@ -307,3 +308,34 @@ def test_generators_form_gives_the_bundles_verdict_and_one_kind():
     verdicts = json.loads(proc.stdout)["verdicts"]
     assert {k: v["valid"] for k, v in verdicts.items()} == {k: v["valid"] for k, v in ajv_verdicts().items()}
     assert {k: v["valid"] for k, v in verdicts.items()} == {v["id"]: v["valid"] for v in VECTORS}
+
+
+def test_generators_form_states_its_exclusions_as_patterns_too():
+    """The patterns that restate a `not` (an unknown event type's name, an Identifier that is no
+    Windows device name, a status series other than the shaped ones) give the bundle's verdict on
+    the excluded words, their prefixes, extensions and case variants, and random strings."""
+    import random
+    import re
+
+    doc = schema(GENERATORS)
+    rng = random.Random(22)
+    message, _, _ = _kind_validators()
+    known = sorted(schema_model.event_types(schemas()))
+    devices = ["CON", "con", "Prn", "aux", "NUL", "com0", "COM9", "lpt5", "Lpt9"]
+    names = {*known, *(w[:i] for w in known for i in range(len(w) + 1)), *(w + s for w in known for s in ("s", "_", "0")),
+             *("".join(rng.choice("logactinmerhsv_0-A.") for _ in range(rng.randint(0, 9))) for _ in range(400))}  # fmt: skip
+    for name in sorted(names):
+        frame = {"eventType": name, "payload": [1]}
+        assert message.is_valid(frame) == jsonschema.Draft202012Validator(schema(BUNDLE)).is_valid(frame), name
+    ids = {*devices, *(d + e for d in devices for e in (".txt", ".", "x", "-", "1", ".a.b")), *(d[:i] for d in devices for i in range(1, 4)),
+           *("".join(rng.choice("cCoOnNmM1.-_x") for _ in range(rng.randint(1, 7))) for _ in range(400))}  # fmt: skip
+    for value in sorted(ids):
+        frame = {"eventType": "log", "projectId": value, "payload": {"whom": "a", "message": "b"}}
+        assert message.is_valid(frame) == jsonschema.Draft202012Validator(schema(BUNDLE)).is_valid(frame), value
+    series = {"", "platform", "config", "action", "platforms", "conf", "actio", "action\n", "x", "платформа"}
+    for value in sorted(series):
+        frame = {"eventType": "status", "series": value, "payload": {"name": "n", "projectId": "p"}}
+        assert message.is_valid(frame) == jsonschema.Draft202012Validator(schema(BUNDLE)).is_valid(frame), value
+    # the restated rule is a plain pattern: Rust's regex (pydantic) reads it without look-around
+    pattern = doc["$defs"]["Identifier"]["pattern"]
+    assert "(?=" not in pattern and "(?!" not in pattern and re.fullmatch(pattern, "CON.txt") is None
