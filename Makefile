@@ -14,7 +14,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 EDITABLE := --config-settings editable_mode=strict
 CANDIDATE_DIR := build/candidate
 
-.PHONY: generate check test bench bench-ab matrix dist compat baseline candidate dropin accidental-values clean install-links
+.PHONY: generate check test generators go bench bench-ab matrix dist compat baseline candidate dropin accidental-values clean install-links
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ check: $(STAMP) $(NODE_STAMP)  ## fail when generated/ is stale, a schema is inv
 
 test: check install-links  ## drift check, then the test suite (Python, tsc, ajv, AsyncAPI parser)
 	$(PY) -m pytest -n 2
+
+generators: install-links $(NODE_STAMP) go  ## the published schemas through quicktype (TS, Go, Python), datamodel-code-generator, json-schema-to-typescript, Modelina, openapi-typescript: generate, compile, round-trip every frame (tests/generators/run.py)
+	$(PY) tests/generators/run.py
+
+go:  ## Go for `make generators`: Debian's golang-go when `go` is missing (no toolchain download)
+	@command -v go >/dev/null 2>&1 || { apt-get update && apt-get install -y --no-install-recommends golang-go; }
 
 dist: $(STAMP)  ## build the wheel and the sdist into dist/
 	rm -rf dist

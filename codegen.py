@@ -47,6 +47,7 @@ else:  # Python 3.10: the same parser, from PyPI (the test extra installs it the
     import tomli as tomllib
 
 import emitters
+import emitters_generators
 import emitters_py
 import emitters_ts
 import schema_model
@@ -405,6 +406,8 @@ def generate_package(out_root: Path, schemas: dict[str, dict], version: str) -> 
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (dest / "bundle.schema.json").write_text(json.dumps(bundle(schemas, version), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # the form made for code generators (emitters_generators.py): one definition per kind of message
+    (dest / emitters_generators.FILE).write_text(json.dumps(emitters_generators.document(schemas, version), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for junk in [*pkg.rglob("__pycache__"), *pkg.rglob(".ruff_cache")]:
         shutil.rmtree(junk)
 

@@ -4,10 +4,9 @@ x-directions, and whose message payloads all $ref the published schemas."""
 
 import json
 
+from neetbox_protocol import PROTOCOL_VERSION, schema
 from node import run_node
 from support import ROOT
-
-from neetbox_protocol import PROTOCOL_VERSION, schema
 
 DOC = ROOT / "generated" / "asyncapi.json"
 
@@ -45,9 +44,11 @@ def test_every_direction_is_an_operation():
 def test_payloads_reference_the_schemas():
     doc = json.loads(DOC.read_text())
     for mid, message in doc["components"]["messages"].items():
-        refs = [part["$ref"] for part in message["payload"]["allOf"]]
-        assert refs[0] == "./neetbox_protocol/schemas/envelope.schema.json", mid
-        assert refs[1].startswith("./neetbox_protocol/schemas/message.schema.json#/$defs/"), mid
+        # the event type's definition in the form made for generators (TypedEvent's discriminator maps it)
+        mapping = schema("generators")["$defs"]["TypedEvent"]["discriminator"]["mapping"]
+        ref = message["payload"]["$ref"]
+        assert list(message["payload"]) == ["$ref"] and ref.startswith("./neetbox_protocol/schemas/generators.schema.json#"), mid
+        assert "#" + ref.split("#", 1)[1] in mapping.values(), mid
     upload = doc["channels"]["imageUpload"]
     assert "metadata" in doc["components"]["messages"]["imageMetadata"]["description"]
     assert upload["address"] == "/api/project/{projectId}/image"
@@ -56,7 +57,7 @@ def test_payloads_reference_the_schemas():
 def test_parser_reports_errors(tmp_path):
     """The check can fail: a broken reference and a bad operation are error diagnostics."""
     doc = json.loads(DOC.read_text())
-    doc["components"]["messages"]["log"]["payload"]["allOf"][1]["$ref"] = "./neetbox_protocol/schemas/nope.schema.json"
+    doc["components"]["messages"]["log"]["payload"]["$ref"] = "./neetbox_protocol/schemas/nope.schema.json"
     doc["operations"]["sendLogToWeb"]["action"] = "shout"
     bad = ROOT / "generated" / "asyncapi.broken-test.json"  # beside the schemas, so other refs resolve
     try:

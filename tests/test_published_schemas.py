@@ -7,17 +7,21 @@ from importlib import import_module
 from pathlib import Path
 
 import jsonschema
+import neetbox_protocol
 import pytest
 from jsonschema_specifications import REGISTRY
+from neetbox_protocol import BUNDLE, PROTOCOL_VERSION, schema, schema_names
 from node import run_node
 from pydantic import TypeAdapter, ValidationError
 from referencing import Registry, Resource
 from support import schemas, wire_vectors
 
 import codegen
-import neetbox_protocol
+import emitters_generators
 import schema_model
-from neetbox_protocol import BUNDLE, PROTOCOL_VERSION, schema, schema_names
+
+# the form made for code generators (emitters_generators.py): derived, like the bundle, not a file of schema/
+GENERATORS = emitters_generators.FILE.removesuffix(".schema.json")
 
 
 def test_protocol_version_comes_from_the_schema_and_is_semver():
@@ -29,7 +33,7 @@ def test_protocol_version_comes_from_the_schema_and_is_semver():
 
 def test_every_source_schema_is_published_unchanged():
     sources = {rel.removesuffix(".schema.json"): source for rel, source in schemas().items()}
-    assert set(schema_names()) == {*sources, BUNDLE}
+    assert set(schema_names()) == {*sources, BUNDLE, GENERATORS}
     for name, source in sources.items():
         assert schema(name) == source, name
         assert schema(name + ".schema.json") == schema(name)
@@ -50,7 +54,7 @@ def test_bundle_embeds_every_schema_with_its_id():
     bundle = schema(BUNDLE)
     jsonschema.Draft202012Validator.check_schema(bundle)
     ids = {d["$id"] for d in bundle["$defs"].values()}
-    assert ids == {schema(n)["$id"] for n in schema_names() if n != BUNDLE}
+    assert ids == {schema(n)["$id"] for n in schema_names() if n not in (BUNDLE, GENERATORS)}
     assert all("$schema" not in d for d in bundle["$defs"].values())
 
 
@@ -147,7 +151,8 @@ def test_published_schemas_use_only_2020_12_keywords_and_documentation():
     allowed = keywords_2020_12() | DOCUMENTATION_KEYS
     assert {"pattern", "not", "$dynamicRef", "unevaluatedProperties", "examples"} <= allowed
     unknown = {f"{name}#{ptr}/{key}" for name in schema_names() for ptr, node in subschemas(schema(name)) for key in node if key not in allowed}
-    assert unknown == set()
+    # and OpenAPI's discriminator, in the form made for generators only (an annotation to a validator)
+    assert unknown == {f"{GENERATORS}#/$defs/TypedEvent/discriminator"}
 
 
 def test_no_generator_setting_is_published():
@@ -164,7 +169,7 @@ def test_no_generator_setting_is_published():
 def pattern_nodes() -> list[tuple[str, str, dict]]:
     """(schema name, pointer, subschema) of every subschema with a `pattern` in the published
     schemas (but a `not` one: its parent's verdict is compared)."""
-    return [(name, ptr, node) for name in schema_names() if name != BUNDLE
+    return [(name, ptr, node) for name in schema_names() if name not in (BUNDLE, GENERATORS)  # copies of these
             for ptr, node in subschemas(schema(name)) if "pattern" in node and not ptr.endswith("/not")]  # fmt: skip
 
 
@@ -248,3 +253,105 @@ def test_patterns_mean_the_same_to_python_re_ecma_262_and_rust_regex():
         verdicts = {"python re": case["python"], "ECMA-262 (ajv)": ecma, "Rust regex (pydantic)": case["rust"]}
         assert len(set(verdicts.values())) == 1, (case["where"], case["value"], verdicts)
         assert case["expected"] in (None, ecma), (case["where"], case["value"], verdicts)
+
+
+def _kind_validators() -> tuple[jsonschema.Draft202012Validator, jsonschema.Draft202012Validator, dict]:
+    doc = schema(GENERATORS)
+    root = lambda ref: jsonschema.Draft202012Validator({**doc, "oneOf": [{"$ref": ref}]}, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    kinds = {name: root(f"#/$defs/{name}") for name in emitters_generators.kind_names(doc)}
+    return jsonschema.Draft202012Validator(doc, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER), root("#/$defs/KnownMessage"), kinds
+
+
+def _kinds_taking(kinds: dict, frame: dict) -> list[str]:
+    """The kinds that take a frame (only those whose eventType const or enum allows its event type
+    are tried, and the unknown event type: the others reject it on eventType alone)."""
+    doc, event_type = schema(GENERATORS), frame.get("eventType")
+    def may(name: str) -> bool:
+        prop = doc["$defs"][name]["properties"]["eventType"]
+        return prop.get("const", event_type) == event_type and event_type in prop.get("enum", [event_type])
+    return [k for k, v in kinds.items() if may(k) and v.is_valid(frame)]
+
+
+def test_generators_form_is_for_generators():
+    """Only local refs, no $ref with sibling keywords, no if/then/else; every kind has its eventType
+    as a const (an enum for the generic reply, a `not` for the unknown event type)."""
+    doc = schema(GENERATORS)
+    jsonschema.Draft202012Validator.check_schema(doc)
+    for ptr, node in subschemas(doc):
+        assert not {"if", "then", "else", "$dynamicRef"} & set(node), ptr
+        if "$ref" in node:
+            assert list(node) == ["$ref"] and node["$ref"].startswith("#/$defs/"), ptr
+            assert node["$ref"].removeprefix("#/$defs/") in doc["$defs"], ptr
+    kinds = emitters_generators.kind_names(doc)
+    events = {e["event_type"] for e in schema_model.known_events(schemas())}
+    consts = {doc["$defs"][k]["properties"]["eventType"].get("const") for k in kinds}
+    assert consts - {None} == events
+    assert {"HandshakeRequestEvent", "HandshakeResultEvent", "HandshakeErrorEvent", "ActionRequestEvent", "ActionResultEvent",
+            "ActionErrorEvent", "StatusPlatformEvent", "StatusConfigEvent", "StatusActionEvent", "ServerResultReply", "ServerErrorReply",
+            "UnknownEvent"} <= set(kinds)  # fmt: skip
+    mapping = doc["$defs"]["TypedEvent"]["discriminator"]["mapping"]
+    assert set(mapping) == events and len(set(mapping.values())) == len(events)
+
+
+def test_generators_form_gives_the_bundles_verdict_and_one_kind():
+    """Stock jsonschema and a stock Ajv2020 give the same verdict on generators.schema.json as on
+    the bundle for every conformance vector (tests/test_conformance.py), and exactly one kind
+    takes each valid vector and each wire frame (bare NaN/Infinity tokens quoted first)."""
+    from test_conformance import VECTORS, ajv_verdicts
+
+    message, known, kinds = _kind_validators()
+    for v in VECTORS:
+        valid = (known if v.get("strict") else message).is_valid(v["message"])
+        assert valid == v["valid"], v["id"]
+        if valid:
+            assert len(_kinds_taking(kinds, v["message"])) == 1, v["id"]
+    for w in wire_vectors():
+        frame = json.loads(emitters_generators.quote_bare_tokens(w["frame"]))
+        assert message.is_valid(frame), w["seq"]
+        assert len(_kinds_taking(kinds, frame)) == 1, w["seq"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "vectors.json"
+        path.write_text(json.dumps({"vectors": VECTORS}), encoding="utf-8")
+        published = Path(neetbox_protocol.__file__).parent / "schemas" / emitters_generators.FILE
+        proc = run_node("tests/conformance/ajv_check.mjs", str(path), str(published), schema(GENERATORS)["$id"] + "#/$defs/KnownMessage")
+    assert proc.returncode == 0, proc.stderr
+    verdicts = json.loads(proc.stdout)["verdicts"]
+    assert {k: v["valid"] for k, v in verdicts.items()} == {k: v["valid"] for k, v in ajv_verdicts().items()}
+    assert {k: v["valid"] for k, v in verdicts.items()} == {v["id"]: v["valid"] for v in VECTORS}
+
+
+def test_generators_form_states_its_exclusions_as_patterns_too():
+    """The patterns that restate a `not` (an unknown event type's name, an Identifier that is no
+    Windows device name, a status series other than the shaped ones) give the bundle's verdict on
+    the excluded words, their prefixes, extensions and case variants, and random strings."""
+    import random
+    import re
+
+    doc, bundle = schema(GENERATORS), schema(BUNDLE)
+    rng = random.Random(22)
+
+    def value_type(document: dict, pointer: str) -> jsonschema.Draft202012Validator:
+        root = {k: v for k, v in document.items() if k not in ("oneOf", "anyOf")}  # the value type alone
+        return jsonschema.Draft202012Validator({**root, "$ref": pointer})
+
+    known = sorted(schema_model.event_types(schemas()))
+    base = bundle["$defs"]["common.schema.json"]["$id"]
+    new = value_type(doc, "#/$defs/UnknownEvent/properties/eventType")
+    name_rule = value_type(bundle, f"{base}#/$defs/EventTypeName")
+    names = {*known, *(w[:i] for w in known for i in range(len(w) + 1)), *(w + s for w in known for s in ("s", "_", "0")),
+             *("".join(rng.choice("logactinmerhsv_0-A.") for _ in range(rng.randint(0, 9))) for _ in range(300))}  # fmt: skip
+    for name in sorted(names):
+        assert new.is_valid(name) == (name_rule.is_valid(name) and name not in known), name
+    devices = ["CON", "con", "Prn", "aux", "NUL", "com0", "COM9", "lpt5", "Lpt9"]
+    ids = {*devices, *(d + e for d in devices for e in (".txt", ".", "x", "-", "1", ".a.b", "\n")), *(d[:i] for d in devices for i in range(1, 4)),
+           *("".join(rng.choice("cCoOnNmM1.-_x") for _ in range(rng.randint(1, 7))) for _ in range(300))}  # fmt: skip
+    new, old = value_type(doc, "#/$defs/Identifier"), value_type(bundle, f"{base}#/$defs/Identifier")
+    for value in sorted(ids):
+        assert new.is_valid(value) == old.is_valid(value), value
+    series = value_type(doc, "#/$defs/StatusOtherPlatformInfoEvent/properties/series")
+    shaped = {"platform", "config", "action"}
+    for value in ["", "platform", "config", "action", "platforms", "conf", "actio", "action\n", "x", "платформа", None]:
+        assert series.is_valid(value) == (value not in shaped), value
+    # the restated rule is a plain pattern: Rust's regex (pydantic) reads it without look-around
+    pattern = doc["$defs"]["Identifier"]["pattern"]
+    assert "(?=" not in pattern and "(?!" not in pattern and re.fullmatch(pattern, "CON.txt") is None
