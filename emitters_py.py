@@ -96,14 +96,45 @@ def integer_bounds(schemas: dict[str, dict], names: list[str]) -> list[dict]:
 
 def envelope_fields(schemas: dict[str, dict]) -> list[dict]:
     """The envelope's keys in wire order: the Python field name datamodel-code-generator gives
-    each (``--snake-case-field``: projectId -> project_id), its wire key, and how ``dumps``
-    writes its value ("str" for a string enum such as identityType, else "json")."""
+    each (``--snake-case-field``: projectId -> project_id), its wire key, how ``dumps`` writes its
+    value ("str" for a string enum such as identityType, else "json"), and the most bytes its
+    value takes written out (``max_written_size``; None where the schema sets no bound)."""
     fields = []
     for key, prop in schemas["envelope.schema.json"]["properties"].items():
         refs = [b.get("$ref", "") for b in prop.get("anyOf", [prop])]
         str_enum = any(schemas.get(r, {}).get("enum") for r in refs)
-        fields.append({"name": re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(), "wire": key, "kind": "str" if str_enum else "json"})
+        fields.append({"name": re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(), "wire": key, "kind": "str" if str_enum else "json",
+                       "max_size": max_written_size(schemas, prop, "envelope.schema.json")})  # fmt: skip
     return fields
+
+
+def max_written_size(schemas: dict[str, dict], node: dict, rel: str) -> int | None:
+    """The most bytes a value of ``node`` takes as compact JSON, from the schema's bounds alone:
+    null 4, a bool 5, an integer with both bounds its longest decimal, an enum its longest member,
+    a string with ``maxLength`` L at most 6 L + 2 (every character escaped as ``\\uXXXX``); a
+    ``$ref`` or ``anyOf`` the largest of its branches; None for anything unbounded."""
+    if "$ref" in node:
+        ref_rel, _, pointer = node["$ref"].partition("#")
+        target_rel = ref_rel or rel
+        target = schemas[target_rel]
+        for part in [p for p in pointer.split("/") if p]:
+            target = target[part]
+        return max_written_size(schemas, target, target_rel)
+    if "anyOf" in node:
+        sizes = [max_written_size(schemas, b, rel) for b in node["anyOf"]]
+        return None if None in sizes else max(sizes)  # type: ignore[type-var]
+    if "enum" in node:
+        return max(len(json.dumps(v, ensure_ascii=False).encode()) for v in node["enum"])
+    kind = node.get("type")
+    if kind == "null":
+        return 4
+    if kind == "boolean":
+        return 5
+    if kind == "integer" and "minimum" in node and "maximum" in node:
+        return max(len(str(node["minimum"])), len(str(node["maximum"])))
+    if kind == "string" and "maxLength" in node:
+        return 6 * node["maxLength"] + 2
+    return None
 
 
 def envelope_params(schemas: dict[str, dict], order: list[str], required: int, python_types: dict[str, str], factories: dict[str, str]) -> list[dict]:

@@ -28,7 +28,7 @@ from typing_extensions import Self
 
 from . import _loads
 from ._annotations import PYTHON_VALUES, PlainAny
-from ._coreschema import validate_assignment
+from ._coreschema import field_validator, validate_assignment
 from ._errors import ProtocolArgumentError, ProtocolError
 from ._limits import BIG_TEXT, DEFAULT_MAX_BYTES
 from ._registry import (
@@ -78,6 +78,11 @@ class _EnvelopeMeta(_ModelMetaclass):
 
 class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     """Base class of the generated ``EventMsg``: the API of neetbox's original ``EventMsg``."""
+
+    # whether the message stays within the size limit whatever its fields of bounded size hold
+    # (``_roomy``, set where the size is checked; unset: not known). Not a field nor a pydantic
+    # private attribute: not compared, copied or pickled, and reading it costs no pydantic hook.
+    __slots__ = ("_roomy",)
 
     model_config = ConfigDict(
         extra="allow",
@@ -162,6 +167,8 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             return super().__setattr__(name, value)
         name = Registry.python_names.get(name, name)  # ``m.projectId = ...`` sets the field ``project_id``
         value = _loads.python_value(name, value, Registry.field_names)
+        if name in Registry.bounded_fields:
+            return self._set_bounded(name, value)
         field = name in Registry.field_names
         before = self.__dict__.get(name, _ABSENT) if field else (self.__pydantic_extra__ or {}).get(name, _ABSENT)
         try:  # what BaseModel.__setattr__ does with validate_assignment, with the Python doors' context
@@ -178,6 +185,28 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
                 held[name] = before
             raise
 
+    def _set_bounded(self, name: str, value: Any) -> None:
+        """Assignment of a field whose value has a bounded size (an id, a number, the identity
+        type): that field's own check, and the size limit only where the message was not known
+        to have room for any value of such fields (``_roomy``). The same verdict and result as
+        pydantic's ``validate_assignment`` (tests/test_fast_paths.py compares them)."""
+        try:
+            value = field_validator(type(self), name).validate_python(value, context=PYTHON_VALUES)
+        except ValidationError as exc:
+            raise ProtocolError.from_validation_error(exc, (name,)) from None
+        held: dict[str, Any] = self.__dict__  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
+        before = held[name]
+        held[name] = value
+        if _roomy_of(self):
+            self.__pydantic_fields_set__.add(name)
+            return
+        try:
+            self._check_size()
+        except ProtocolError:
+            held[name] = before
+            raise
+        self.__pydantic_fields_set__.add(name)
+
     # -- the original API ----------------------------------------------------------------------
 
     @property
@@ -185,8 +214,20 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         """The wire form as a new dict: the ten envelope keys in neetbox's order, then any keys
         this version does not know. Values are JSON data exactly as ``dumps`` writes them
         (non-finite floats as "NaN"/"Infinity"/"-Infinity"), so ``json.dumps(msg.json)`` is
-        strict JSON too."""
-        return pydantic_core.from_json(self._to_json())  # type: ignore[no-any-return]  # a JSON object
+        strict JSON too. The dict is new; the payload and unknown keys' values in it are the
+        message's own (a validated message holds them as JSON data already): a change made
+        through them is a change of the message, checked where any change in place is, at
+        ``dumps()``."""
+        d = self.__dict__
+        out = {wire: d[name] for name, wire in Registry.wire_pairs}
+        for wire in Registry.enum_wire_keys:  # a str Enum (identityType) as the str it is
+            value = out[wire]
+            if value is not None:
+                out[wire] = value.value
+        extra = self.__pydantic_extra__
+        if extra:
+            out.update(extra)
+        return out
 
     def dumps(self) -> str:
         """The message as RFC 8259 JSON text (compact, UTF-8; see the README's encoding notes)."""
@@ -228,17 +269,34 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     def _check_size(self, limit: int = DEFAULT_MAX_BYTES, bound: bool = True) -> None:
         """A message from a Python door (or from JSON text near ``limit``: ``bound=False``) is at
         most ``limit`` bytes written out, as ``loads`` requires of JSON text. A cheap upper bound
-        first; the message is written out only when that bound is over the limit."""
+        first (the most the fields of bounded size can take, ``Registry.reserve``, plus a bound
+        of the others); the message is written out only when that bound is over the limit.
+        Notes whether the message has room for any value of its bounded fields (``_roomy``)."""
         d = self.__dict__
         if bound:
-            most = 1024 + size_bound(d["payload"], limit) + size_bound(d["series"], limit)
+            most = Registry.reserve
+            for name in Registry.unbounded_fields:
+                most += size_bound(d[name], limit)
             if self.__pydantic_extra__:
                 most += size_bound(self.__pydantic_extra__, limit)
             if most <= limit:
+                _ROOMY.__set__(self, limit >= DEFAULT_MAX_BYTES)
                 return
         size = len(self._to_json())
         if size > limit:
             raise ProtocolError.at("", f"message is {size} bytes as JSON, over the limit of {limit}", "too_large")
+        _ROOMY.__set__(self, False)  # within the limit, but a larger id or number may not be
+
+    def _loaded(self, text_length: int | None, max_bytes: int) -> None:
+        """The size check of a message ``loads`` read from JSON text of ``text_length`` characters
+        or bytes (None: from a dict). Text under ``BIG_TEXT`` is within the limit written out; it
+        has room for any value of the bounded fields where it is small enough (``_TEXT_GROWTH``)."""
+        if text_length is None:
+            self._check_size()
+        elif text_length > BIG_TEXT:  # big JSON text may be longer written out (1e5 -> 100000.0)
+            self._check_size(max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
+        else:
+            _ROOMY.__set__(self, _TEXT_GROWTH * text_length + Registry.reserve <= DEFAULT_MAX_BYTES)
 
     # ``EventMsg.loads`` gives a ``Message`` (a ``KnownMessage`` with ``strict=True``); a typed
     # class's ``loads`` gives that class (each declares it in the generated events module)
@@ -274,8 +332,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             if msg.__dict__["identity_type"] == _reply_identity and _loads.is_reply(msg):
                 return _loads.dispatch(src, True, strict)  # a typed event's shape, and a reply
             # the strict-JSON form of bare NaN tokens is the validator's (``PlainNumber``, ``PlainAny``)
-            if len(src) > BIG_TEXT:  # big: may be longer written out (1e5 -> 100000.0)
-                msg._check_size(max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
+            msg._loaded(len(src), max_bytes)
             return msg
         return _loads.load(cls, src, strict, max_bytes)
 
@@ -316,6 +373,21 @@ def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
     return cast("Mapping[str, Any]", value)
 
 
+#: the slot ``EnvelopeBase._roomy`` (its descriptor: set and read without any attribute hook)
+_ROOMY: Any = EnvelopeBase.__dict__["_roomy"]
+
+#: JSON text is at most this many times longer written out (a character as ``\\u001f``; ``9e15``
+#: as ``9000000000000000.0``): text of n characters or bytes writes at most 6 n bytes
+_TEXT_GROWTH = 6
+
+
+def _roomy_of(msg: EnvelopeBase) -> bool:
+    try:
+        return bool(_ROOMY.__get__(msg))
+    except AttributeError:  # not known (a copy, a message from pydantic's own doors): measure
+        return False
+
+
 #: ``loads``' fast path, copies of the registry's set by ``register_events`` (module globals, read
 #: for every message: cheaper than any class attribute): the open envelope (EventMsg), its typed
 #: events' union's ``validate_json``, and the reply rule's identityType (None matches no message)
@@ -342,6 +414,12 @@ def register_events(
     R.wire_names = {f.name: f.wire for f in fields if f.wire != f.name}
     R.python_names = {f.wire: f.name for f in fields if f.wire != f.name}
     R.wire_keys = frozenset(f.wire for f in fields)
+    R.wire_pairs = tuple((f.name, f.wire) for f in fields)
+    R.enum_wire_keys = tuple(f.wire for f in fields if f.kind == "str")
+    R.bounded_fields = frozenset(f.name for f in fields if f.max_size is not None)
+    R.unbounded_fields = tuple(f.name for f in fields if f.max_size is None)
+    # the most the bounded fields take written out, with every key, colon, comma and the braces
+    R.reserve = 2 + sum(len(f.wire) + 4 for f in fields) + sum(f.max_size or 0 for f in fields)
     R.known_keys = R.wire_keys | R.field_names
     R.labels = frozenset({*labels, *classes, REPLY_TAG, UNKNOWN_EVENT_TAG})
     R.any_series_tags = frozenset(s.any_series for s in series_shapes.values())

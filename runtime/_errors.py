@@ -22,13 +22,21 @@ __all__ = ["ProtocolArgumentError", "ProtocolError", "format_path"]
 class ProtocolError(ValueError):
     """Raised for every message that does not follow the protocol.
 
-    ``str(err)`` names each problem by its field path, e.g. ``eventId: Input should be a valid
-    integer``; ``err.errors`` is a list of ``{"path": "payload.x", "message": ..., "type": ...}``.
+    ``str(err)`` names the first problems (``SHOWN``) by their field path, e.g. ``eventId: Input
+    should be a valid integer``, then how many more there are: short, so that a server that logs
+    every refused frame does not pay for a long text. ``err.errors`` lists every problem as
+    ``{"path": "payload.x", "message": ..., "type": ...}``.
     """
+
+    #: how many problems ``str(err)`` names
+    SHOWN = 3
 
     def __init__(self, errors: list[dict[str, str]]):
         self.errors = errors
-        super().__init__("; ".join(f"{e['path'] or '<message>'}: {e['message']}" for e in errors))
+        text = "; ".join(f"{e['path'] or '<message>'}: {e['message']}" for e in errors[: self.SHOWN])
+        if len(errors) > self.SHOWN:
+            text += f"; and {len(errors) - self.SHOWN} more (see .errors)"
+        super().__init__(text)
 
     @classmethod
     def at(cls, path: str | tuple[Any, ...], message: str, type_: str = "value_error") -> ProtocolError:

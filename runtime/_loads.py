@@ -20,7 +20,6 @@ from pydantic import ValidationError
 
 from ._annotations import PYTHON_VALUES, python_text
 from ._errors import ProtocolArgumentError, ProtocolError
-from ._limits import BIG_TEXT, DEFAULT_MAX_BYTES
 from ._registry import REPLY_TAG, Registry, classify
 from ._values import check_text, json_data
 
@@ -51,10 +50,7 @@ def load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> Env
     else:
         raise ProtocolError.at("", f"message must be JSON text, bytes or a dict, not {type(src).__name__}", "message_type")
     msg = _validate(cls, src, json_input, strict)
-    if not json_input:
-        msg._check_size()  # pyright: ignore[reportPrivateUsage]  # the runtime's own method
-    elif len(src) > BIG_TEXT:  # big JSON text may be longer written out (1e5 -> 100000.0)
-        msg._check_size(max(max_bytes, DEFAULT_MAX_BYTES), bound=False)  # pyright: ignore[reportPrivateUsage]  # the runtime's own method
+    msg._loaded(len(src) if json_input else None, max_bytes)  # pyright: ignore[reportPrivateUsage]  # the runtime's own method
     return msg
 
 

@@ -58,6 +58,7 @@ class EnvelopeField:
     name: str  #: the Python field name (``event_id``)
     wire: str  #: the wire key (``eventId``)
     kind: str  #: how ``dumps`` writes the value: "str" for a string enum, "json" for JSON data
+    max_size: int | None = None  #: the most bytes the value takes written out; None: unbounded
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,17 @@ class Registry:
     wire_names: dict[str, str] = {}  #: field name -> wire key, where they differ (event_id -> eventId)
     python_names: dict[str, str] = {}  #: wire key -> field name, where they differ
     wire_keys: frozenset[str] = frozenset()  #: the envelope's wire keys: what wire input knows
+    wire_pairs: tuple[tuple[str, str], ...] = ()  #: (field name, wire key) in wire order
+    enum_wire_keys: tuple[str, ...] = ()  #: wire keys of string-enum fields (identityType)
+    bounded_fields: frozenset[str] = frozenset()  #: fields whose value has a bounded written size
+    unbounded_fields: tuple[str, ...] = ()  #: the others (payload, series, timestamp)
+    reserve: int = 0  #: the most the bounded fields take written out, keys and punctuation included
     known_keys: frozenset[str] = frozenset()  #: wire keys and field names: what the constructor knows
     labels: frozenset[str] = frozenset()  #: labels an error path drops (union tags, event types)
     any_series_tags: frozenset[str] = frozenset()  #: SeriesShapes.any_series of every such event
     series_taggers: dict[type, Any] = {}  #: typed class -> its series_choice's tag function
     series_validators: dict[type, dict[str, SchemaValidator]] = {}  #: typed class -> tag -> validator (built on first assignment)
+    field_validators: dict[tuple[type, str], SchemaValidator] = {}  #: (class, field) -> its own validator (built on first assignment)
 
 
 def classify(event_type: object, identity_type: object, payload: object) -> str:

@@ -430,3 +430,84 @@ def test_series_choice_agrees_with_the_union_on_generated_payloads(union_twins, 
     assert_series_agrees(cls, union_twins[event_type], d)
     if outcome(cls, d)[0] == "ok":
         assert type(EventMsg.loads(d)) is cls
+
+
+# ----------------------------------------------------------------------------- assignment, .json
+
+BOUNDED_VALUES = [None, 0, -1, 5, 3.0, 3.5, True, False, 2**63 - 1, 2**63, -(2**63) - 1, "3", "", "x", "a" * 129, "CON", "con.txt",
+                  "ab.", "my-run_2", "5d0c8a3e-8a5e-4f1e-9a8c-2b7a4d1c9e11", "a\n", "\ud800", "é", "cli", "web", "server", "CLI",
+                  numpy.int64(7), numpy.float64(2.0), numpy.bool_(True), [], {}, enum.IntEnum("Level", "A B")(2)]  # fmt: skip
+
+
+def _assigned(m, set_field):
+    try:
+        set_field()
+    except ProtocolError as err:
+        return ("error", err.errors, m.__dict__, m.model_fields_set)
+    return ("ok", dict(m.__dict__), set(m.model_fields_set))
+
+
+@pytest.mark.parametrize("vec", wire_vectors()[::9], ids=lambda v: f"{v['seq']}-{v['eventType']}")
+def test_assignment_of_a_bounded_field_equals_validate_assignment(vec):
+    """``m.<field> = value`` of a field whose value has a bounded size (its own validator, the
+    size checked only where the message has no room) == pydantic's ``validate_assignment`` of the
+    whole model then the size check: same value, same fields set, same error, message unchanged."""
+    from neetbox_protocol._coreschema import validate_assignment
+    from neetbox_protocol._envelope import EnvelopeBase
+    from neetbox_protocol._loads import python_value
+
+    def old_way(m, name, value):
+        value = python_value(name, value, Registry.field_names)
+        try:
+            validate_assignment(m, name, value)
+        except ValidationError as exc:
+            raise ProtocolError.from_validation_error(exc) from None
+        EnvelopeBase._check_size(m)
+
+    assert Registry.bounded_fields >= {"project_id", "run_id", "event_id", "identity_type", "history_len", "id"}
+    frame = json.loads(vec["frame"])
+    text = json.dumps({"timestamp": "2026-11-24T06:00:00.000000", **frame})  # one timestamp for both
+    for name in sorted(Registry.bounded_fields - {"event_type"}):
+        for value in BOUNDED_VALUES:
+            new, old = EventMsg.loads(text), EventMsg.loads(text)
+            a = _assigned(new, lambda: setattr(new, name, value))
+            b = _assigned(old, lambda: old_way(old, name, value))
+            assert a[0] == b[0], (name, value, a, b)
+            assert same(a[1:], b[1:]) or a[1:] == b[1:], (name, value, a, b)
+            assert new.dumps() == old.dumps()
+
+
+def test_assignment_keeps_the_size_limit_near_it():
+    """A message a few bytes under the limit: a longer id passes it and is refused, the message
+    unchanged; a shorter one is taken. The message holds no room (``_roomy``) after a door that
+    measured it near the limit, and gets it back after one that leaves room."""
+    from neetbox_protocol import DEFAULT_MAX_BYTES
+
+    m = EventMsg(None, None, "log", payload={"whom": "w", "message": ""})
+    m.payload = {"whom": "w", "message": "m" * (DEFAULT_MAX_BYTES - len(m.dumps().encode()) - 3)}
+    assert len(m.dumps().encode()) == DEFAULT_MAX_BYTES - 3
+    before, fields_set = m.dumps(), set(m.model_fields_set)
+    with pytest.raises(ProtocolError, match="over the limit"):
+        m.project_id = "p" * 128
+    with pytest.raises(ProtocolError, match="over the limit"):
+        m.history_len = 10**18
+    assert m.dumps() == before and m.model_fields_set == fields_set
+    m.history_len = 7  # -1 -> 7: one byte shorter
+    assert len(m.dumps().encode()) == DEFAULT_MAX_BYTES - 4
+    copy = EventMsg.loads(m.dumps())  # JSON text near the limit: measured, no room
+    with pytest.raises(ProtocolError, match="over the limit"):
+        copy.run_id = "r" * 128
+    small = EventMsg.loads(EventMsg(None, None, "log", payload={"whom": "w", "message": "m"}).dumps())
+    small.project_id, small.run_id, small.history_len = "p" * 128, "r" * 128, 10**18  # room for any of them
+
+
+@pytest.mark.parametrize("vec", wire_vectors(), ids=lambda v: f"{v['seq']}-{v['eventType']}")
+def test_json_is_the_written_message_as_a_dict(vec):
+    """``.json`` (a dict of the fields, the payload the message's own) == the written message read
+    back: same keys in the same order, same values of the same JSON types."""
+    m = EventMsg.loads(vec["frame"])
+    written = pydantic_core.from_json(model_serializer_json(m))
+    assert list(m.json) == list(written)
+    assert same(m.json, written)
+    assert all(type(v) is type(written[k]) for k, v in m.json.items())
+    assert m.json is not m.json and m.json["payload"] is m.payload  # a new dict; the payload, not a copy
