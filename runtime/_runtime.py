@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, cast
 
 import pydantic_core
 from pydantic import (
-    MISSING,
     AfterValidator,
     BaseModel,
     ConfigDict,
@@ -51,6 +50,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
+from pydantic_core import MISSING  # pydantic.MISSING only from pydantic 2.14; this from 2.12 (docs/packaging.md)
 from typing_extensions import LiteralString, NotRequired, Self, TypeAlias, TypeAliasType, TypedDict
 
 from ._schemas import schema as _published_schema
@@ -1281,6 +1281,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         # NaN in JSON text becomes "NaN" through every door (loads, TypeAdapter(Message), a
         # FastAPI body), so what is written out reads back the same
         __pydantic_extra__: dict[str, PlainAny]
+        # the type itself, not the string of `from __future__ import annotations`: pydantic before
+        # 2.14 evaluates that string in the namespace of each subclass's module (events.py), which
+        # has no PlainAny (NameError at import on pydantic 2.12 and 2.13)
+        __annotations__["__pydantic_extra__"] = dict[str, PlainAny]
 
     # filled by the generated events module: event type -> typed subclass, and the generated
     # payload model of each typed subclass

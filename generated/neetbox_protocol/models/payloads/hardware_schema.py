@@ -8,7 +8,8 @@ from neetbox_protocol._runtime import (
     Integer,
     Number,
 )
-from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic_core import MISSING
 from typing_extensions import TypeAliasType
 
 
