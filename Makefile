@@ -14,7 +14,11 @@ BENCH_STAMP := $(VENV)/.installed-bench
 EDITABLE := --config-settings editable_mode=strict
 CANDIDATE_DIR := build/candidate
 
-.PHONY: generate check test bench matrix dist compat baseline candidate dropin accidental-values clean install-links
+.PHONY: help generate check test bench matrix dist compat baseline candidate dropin fuzz accidental-values clean install-links
+.DEFAULT_GOAL := help
+
+help:  ## list the targets with what each does (this list; also docs/development.md)
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,7 +43,7 @@ generate: $(STAMP) $(NODE_STAMP)  ## regenerate generated/ and docs/protocol.md 
 
 check: $(STAMP) $(NODE_STAMP)  ## fail when generated/ is stale, a schema is invalid, or a change breaks old peers
 	$(PY) codegen.py --check
-	$(PY) compat.py check
+	$(PY) compat.py check --quiet
 
 test: check install-links  ## drift check, then the test suite (Python, tsc, ajv, AsyncAPI parser)
 	$(PY) -m pytest -n 2
@@ -54,7 +58,7 @@ matrix: dist  ## the suite from the built wheel in clean virtualenvs of Python 3
 bench: $(BENCH_STAMP)  ## benchmark against the baselines; prints a table, writes bench/results.json
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol-version bump
+compat: $(STAMP)  ## list every schema change since the last release; fail on a breaking one without a major bump
 	$(PY) compat.py check
 
 baseline: $(STAMP)  ## record schema/ as schema/baselines/<x-protocol-version>/ (--force to overwrite)
@@ -79,5 +83,5 @@ accidental-values: candidate  ## docs/accidental-values.md: what neetbox 0.6.0's
 	  'Made by `make accidental-values` (`tools/accidental_values.py --table`): the real neetbox 0.6.0 client API called in-process with the original `neetbox._protocol` and with `neetbox_protocol` built from this checkout (`make candidate`), the websocket replaced by a recorder. "stuck" = the original'"'"'s `dumps()` raised inside neetbox'"'"'s send loop, which swallows the error and keeps the message at the head of its queue (every later send of that process is lost). torch and matplotlib are not installed in the harness, so torch values and `add_figure` are not exercised.'; \
 	  $(HOME)/.cache/dropin-venv/bin/python tools/accidental_values.py --table --candidate $(CANDIDATE_DIR) | sed -e 's|protocol_file=[^,]*/|protocol_file=.../|'; } > docs/accidental-values.md
 
-clean:
+clean:  ## remove the virtualenv, node_modules and every build and test cache
 	rm -rf $(VENV) node_modules .nox .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info
