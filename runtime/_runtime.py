@@ -99,6 +99,21 @@ MAX_DEPTH = 200
 MAX_INT_DIGITS = 4300
 _INT_BOUND = 10**MAX_INT_DIGITS
 
+
+def _json_reads(text: str) -> bool:
+    try:
+        pydantic_core.from_json(text)
+    except ValueError:
+        return False
+    return True
+
+
+# the most negative integer every door takes: -(10**MAX_INT_DIGITS - 1), or one digit less where
+# pydantic-core's JSON parser counts the minus sign among the digits (pydantic-core 2.41, pydantic
+# 2.12's, does; 2.50 does not), so that what a Python door accepts JSON text reads back
+_NEG_INT_BOUND = _INT_BOUND if _json_reads("-" + "9" * MAX_INT_DIGITS) else _INT_BOUND // 10
+_INT_LIMIT = f"{MAX_INT_DIGITS} digits" + ("" if _NEG_INT_BOUND == _INT_BOUND else f" ({MAX_INT_DIGITS - 1} for a negative one)")
+
 #: Most problems a ``ProtocolError`` lists; the rest are counted in one last entry.
 MAX_ERRORS = 100
 
@@ -312,7 +327,7 @@ def _json_data(value: Any, path: str, depth: int) -> Any:
     if t is str:
         return value if value.isascii() else _check_text(value, path)
     if t is int:
-        return value if -_INT_BOUND < value < _INT_BOUND else _too_long(path)
+        return value if -_NEG_INT_BOUND < value < _INT_BOUND else _too_long(path)
     if t is bool or value is None:
         return value
     if t is float:
@@ -837,7 +852,7 @@ def _jsonable(value: Any, path: str, depth: int = 0) -> Any:
     if t is str:
         return value if value.isascii() else _check_text(value, path)
     if t is int:
-        return value if -_INT_BOUND < value < _INT_BOUND else _too_long(path)
+        return value if -_NEG_INT_BOUND < value < _INT_BOUND else _too_long(path)
     if t is bool or value is None:
         return value
     if t is float:
@@ -855,7 +870,7 @@ def _jsonable(value: Any, path: str, depth: int = 0) -> Any:
 
 
 def _too_long(path: str) -> Any:
-    raise ProtocolError.at(path, f"integer has more than {MAX_INT_DIGITS} digits", "int_too_long")
+    raise ProtocolError.at(path, f"integer has more than {_INT_LIMIT}", "int_too_long")
 
 
 def _jsonable_object(value: Any, path: str, depth: int) -> Any:
@@ -920,7 +935,7 @@ def _scalar_text(value: Any) -> str | None:
     if type(plain) is bool:
         return "true" if plain else "false"
     if isinstance(plain, int):
-        return str(int(plain)) if -_INT_BOUND < plain < _INT_BOUND else None
+        return str(int(plain)) if -_NEG_INT_BOUND < plain < _INT_BOUND else None
     if isinstance(plain, float):
         return float.__repr__(plain) if plain - plain == 0.0 else _token(plain)
     if isinstance(plain, str) and plain in _TOKENS:
@@ -1552,7 +1567,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         # built here, at import, like every model's validator (no ``defer_build``): the first message
         # of each type must cost what later ones do, or neetbox's client widens its startup race
         # (it may flush queued sends before its handshake when building one takes milliseconds)
-        cls._known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type]  # the union above
+        cls._known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type, unused-ignore]  # the union above (unused with pydantic 2.12)
         global _fast_envelope, _fast_loads, _reply_identity
         _fast_envelope, _fast_loads, _reply_identity = cls, cls._known_adapter.validator.validate_json, reply_rule.identity
         for sub in (*classes.values(), reply):
