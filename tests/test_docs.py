@@ -218,7 +218,9 @@ def run_python(block: Block, cwd: Path) -> None:
 # ----------------------------------------------------------------------------- console, sh
 
 def shell_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    """The environment a user's shell has: none of pytest's variables, nor make's (under `make
+    test` a `make` in a block would otherwise print its Entering/Leaving directory lines)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
 
