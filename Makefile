@@ -14,7 +14,11 @@ BENCH_STAMP := $(VENV)/.installed-bench
 EDITABLE := --config-settings editable_mode=strict
 CANDIDATE_DIR := build/candidate
 
-.PHONY: generate check test generators go bench bench-ab matrix dist compat baseline candidate dropin accidental-values clean install-links
+.PHONY: help generate check test generators go bench bench-ab matrix dist compat baseline candidate dropin fuzz accidental-values check-accidental-values clean install-links
+.DEFAULT_GOAL := help
+
+help:  ## list the targets with what each does (this list; also docs/development.md)
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,9 +41,10 @@ generate: $(STAMP) $(NODE_STAMP)  ## regenerate generated/ and docs/protocol.md 
 	$(PY) codegen.py
 	$(MAKE) --no-print-directory install-links
 
-check: $(STAMP) $(NODE_STAMP)  ## fail when generated/ is stale, a schema is invalid, or a change breaks old peers
+check: $(STAMP) $(NODE_STAMP)  ## fail when generated/ or a generated doc is stale, a schema is invalid, or a change breaks old peers
 	$(PY) codegen.py --check
-	$(PY) compat.py check
+	$(PY) compat.py check --quiet
+	@$(MAKE) --no-print-directory check-accidental-values
 
 test: check install-links  ## drift check, then the test suite (Python, tsc, ajv, AsyncAPI parser)
 	$(PY) -m pytest -n 2
@@ -65,7 +70,7 @@ AFTER ?= HEAD
 bench-ab: $(BENCH_STAMP)  ## two builds of the package in one run (BEFORE=<rev> AFTER=<rev>, default HEAD~1 and HEAD): every figure of ours, before and after
 	$(PY) bench/ab.py --before $(BEFORE) --after $(AFTER) $(BENCH_ARGS)
 
-compat: $(STAMP)  ## fail on a breaking schema change without a major x-protocol-version bump
+compat: $(STAMP)  ## list every schema change since the last release; fail on a breaking one without a major bump
 	$(PY) compat.py check
 
 baseline: $(STAMP)  ## record schema/ as schema/baselines/<x-protocol-version>/ (--force to overwrite)
@@ -76,19 +81,37 @@ candidate: $(STAMP)  ## build/candidate/: the package as the wheel installs it (
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-compile --target $(CANDIDATE_DIR) .
 
 dropin: candidate  ## the real neetbox 0.6.0 with neetbox._protocol swapped for the built package, then its startup race probe
-	../shared/tools/dropin/setup.sh
-	CANDIDATE=$(CANDIDATE_DIR) DROPIN_QUIRKS=info ../shared/tools/dropin/run.sh
-	CANDIDATE=$(CANDIDATE_DIR) ../shared/tools/dropin/startup_probe.sh
+	DROPIN_VENV=$(DROPIN_VENV) ../shared/tools/dropin/setup.sh
+	DROPIN_VENV=$(DROPIN_VENV) CANDIDATE=$(CANDIDATE_DIR) DROPIN_QUIRKS=info ../shared/tools/dropin/run.sh
+	DROPIN_VENV=$(DROPIN_VENV) CANDIDATE=$(CANDIDATE_DIR) ../shared/tools/dropin/startup_probe.sh
 
 FUZZ_SCALE ?= 100
 fuzz: $(STAMP)  ## the fuzz tests of `make test` at FUZZ_SCALE times their examples (minutes): JSON text, dicts, exotic Python objects through every door; any bytes through the CLI
 	NEETBOX_PROTOCOL_EXAMPLES_SCALE=$(FUZZ_SCALE) $(PY) -m pytest -n 2 -q --hypothesis-show-statistics -k fuzz tests/test_input_domain.py tests/test_errors.py tests/test_cli.py
 
-accidental-values: candidate  ## docs/accidental-values.md: what neetbox 0.6.0's client sends for accidental values, original vs the built package
-	../shared/tools/dropin/setup.sh
-	{ printf '%s\n\n' '# What neetbox 0.6.0 sends for the values an ML user passes by accident' \
-	  'Made by `make accidental-values` (`tools/accidental_values.py --table`): the real neetbox 0.6.0 client API called in-process with the original `neetbox._protocol` and with `neetbox_protocol` built from this checkout (`make candidate`), the websocket replaced by a recorder. "stuck" = the original'"'"'s `dumps()` raised inside neetbox'"'"'s send loop, which swallows the error and keeps the message at the head of its queue (every later send of that process is lost). torch and matplotlib are not installed in the harness, so torch values and `add_figure` are not exercised.'; \
-	  $(HOME)/.cache/dropin-venv/bin/python tools/accidental_values.py --table --candidate $(CANDIDATE_DIR) | sed -e 's|protocol_file=[^,]*/|protocol_file=.../|'; } > docs/accidental-values.md
+# the drop-in harness's virtualenv (../shared/tools/dropin/setup.sh makes it: the real neetbox 0.6.0)
+DROPIN_VENV ?= $(HOME)/.cache/dropin-venv
+ACCIDENTAL_PAGE := docs/accidental-values.md
+# the page on stdout: what `make accidental-values` writes and `make check` compares
+define accidental_page
+{ printf '%s\n\n' '# What neetbox 0.6.0 sends for the values an ML user passes by accident' \
+  'Made by `make accidental-values` (`tools/accidental_values.py --table`): the real neetbox 0.6.0 client API called in-process with the original `neetbox._protocol` and with `neetbox_protocol` built from this checkout (`make candidate`), the websocket replaced by a recorder. "stuck" = the original'"'"'s `dumps()` raised inside neetbox'"'"'s send loop, which swallows the error and keeps the message at the head of its queue (every later send of that process is lost). torch and matplotlib are not installed in the harness, so torch values and `add_figure` are not exercised.'; \
+  $(DROPIN_VENV)/bin/python tools/accidental_values.py --table --candidate $(CANDIDATE_DIR) | sed -e 's|protocol_file=[^,]*/|protocol_file=.../|'; }
+endef
 
-clean:
+accidental-values: candidate  ## docs/accidental-values.md: what neetbox 0.6.0's client sends for accidental values, original vs the built package (installs the harness)
+	DROPIN_VENV=$(DROPIN_VENV) ../shared/tools/dropin/setup.sh
+	$(accidental_page) > $(ACCIDENTAL_PAGE)
+
+# part of `make check`: the harness takes minutes to install (neetbox 0.6.0 and its dependencies
+# from PyPI), so the page is compared only where it is installed (`make accidental-values` or
+# `make dropin` installs it); elsewhere one line says it was not checked
+check-accidental-values:  ## fail when docs/accidental-values.md differs from a fresh run of the harness (when the harness is installed)
+	@if [ -x $(DROPIN_VENV)/bin/python ]; then \
+	  $(MAKE) --no-print-directory candidate >/dev/null && $(accidental_page) > build/accidental-values.md && \
+	  if cmp -s build/accidental-values.md $(ACCIDENTAL_PAGE); then echo "accidental-values: $(ACCIDENTAL_PAGE) is up to date"; \
+	  else diff $(ACCIDENTAL_PAGE) build/accidental-values.md | head -20; echo "accidental-values: $(ACCIDENTAL_PAGE) is stale; run \`make accidental-values\` and commit it" >&2; exit 1; fi; \
+	else echo "accidental-values: not checked ($(DROPIN_VENV) not installed; \`make accidental-values\` installs it)"; fi
+
+clean:  ## remove the virtualenv, node_modules and every build and test cache
 	rm -rf $(VENV) node_modules .nox .pytest_cache .hypothesis build dist *.egg-info generated/*.egg-info

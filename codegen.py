@@ -76,7 +76,10 @@ DATAMODEL_FLAGS = [
     "--input-file-type", "jsonschema",
     "--output-model-type", "pydantic_v2.BaseModel",
     "--target-python-version", "3.10",
-    "--target-pydantic-version", "2.14",
+    # the oldest pydantic the models must run on (pyproject.toml's floor; docs/packaging.md): 2.12
+    # brought the MISSING sentinel of --use-missing-sentinel, which the generator then imports from
+    # pydantic.experimental (see MISSING_IMPORT)
+    "--target-pydantic-version", "2.12",
     "--disable-timestamp",
     "--formatters", "ruff-format", "ruff-check",
     "--custom-template-dir", str(TEMPLATES / "datamodel"),
@@ -97,6 +100,14 @@ DATAMODEL_FLAGS = [
     # schema (model_json_schema(), FastAPI's OpenAPI) keeps the published `not` beside a pattern
     "--field-extra-keys", "x-default-factory", "not",
 ]  # fmt: skip
+
+# The MISSING sentinel lives in pydantic-core from pydantic 2.12 on; pydantic re-exports it as
+# pydantic.experimental.missing_sentinel.MISSING (2.12+, whose import warns that the module is
+# experimental) and as pydantic.MISSING (2.14+ only). For --target-pydantic-version 2.12 the
+# generator writes the experimental import; the models import it from pydantic_core instead: the
+# same object in every release from 2.12, and no warning at import. The line keeps its place in
+# the sorted imports (pydantic.experimental < pydantic_core).
+MISSING_IMPORT = ("from pydantic.experimental.missing_sentinel import MISSING\n", "from pydantic_core import MISSING\n")
 
 # Generator settings of the Python models: what they make of a schema location beyond what the
 # schema says. They are codegen's configuration, not schema data (as OpenTelemetry's weaver keeps
@@ -217,6 +228,10 @@ def run_datamodel_codegen(schemas: dict[str, dict], out: Path) -> None:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp)
         if proc.returncode != 0:
             raise SystemExit(f"datamodel-code-generator failed:\n{proc.stderr}")
+    for module in out.rglob("*.py"):  # MISSING from its home in every pydantic 2.12+ (see MISSING_IMPORT)
+        text = module.read_text(encoding="utf-8")
+        if MISSING_IMPORT[0] in text:
+            module.write_text(text.replace(MISSING_IMPORT[0], MISSING_IMPORT[1]), encoding="utf-8")
 
 
 def python_module(schema_rel: str) -> str:

@@ -509,8 +509,10 @@ def record(schema_dir, force: bool = False) -> Path:
 
 # ---------------------------------------------------------------- CLI
 
-def check(schema_dir, baseline: str | None = None) -> int:
-    """Print the changes since the baseline and gate the version; the exit code."""
+def check(schema_dir, baseline: str | None = None, quiet: bool = False) -> int:
+    """Print the changes since the baseline and gate the version; the exit code. ``quiet`` (what
+    `make check` passes): the list of changes only when the gate fails; warnings and the one-line
+    verdict always."""
     schema_dir = Path(schema_dir)
     if not schema_dir.is_dir():
         raise CompatError(f"no schema directory {schema_dir}")
@@ -528,14 +530,16 @@ def check(schema_dir, baseline: str | None = None) -> int:
     if old_version != base_dir.name:
         print(f"warning: baseline folder {base_dir.name} holds protocol version {old_version}")
     changes = compare(old_schemas, current)
-    for change in changes:
-        print(change)
     ok, messages = gate(old_version, new_version, changes)
+    if not (ok and quiet):
+        for change in changes:
+            print(change)
     for message in messages:
         print(message)
     breaking = sum(c.breaking for c in changes)
     print(f"compat: {old_version} -> {new_version}: {breaking} breaking, "
-          f"{len(changes) - breaking} non-breaking change(s): {'ok' if ok else 'FAILED'}")
+          f"{len(changes) - breaking} non-breaking change(s): {'ok' if ok else 'FAILED'}"
+          f"{' (`make compat` lists them)' if ok and quiet and changes else ''}")
     return 0 if ok else 1
 
 
@@ -544,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="compare schema/ with a baseline and gate the version")
     check_cmd.add_argument("--baseline", metavar="VERSION", help="default: the highest recorded one")
+    check_cmd.add_argument("--quiet", action="store_true", help="list the changes only when the gate fails")
     record_cmd = commands.add_parser("record", help="copy schema/ to baselines/<protocol version>/")
     record_cmd.add_argument("--force", action="store_true", help="overwrite an existing baseline")
     for command in (check_cmd, record_cmd):
@@ -551,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
-            return check(args.schema_dir, args.baseline)
+            return check(args.schema_dir, args.baseline, args.quiet)
         print(f"compat: recorded baseline {record(args.schema_dir, args.force)}")
         return 0
     except CompatError as exc:

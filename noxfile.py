@@ -5,6 +5,11 @@ then makes a clean virtualenv, installs that WHEEL (never the source tree, never
 its `test` extra, checks that `neetbox_protocol` is imported from the virtualenv, and runs the
 test suite (tests/ and the codegen/compat scripts come from the checkout; the package does not).
 
+The two sessions are the two ends of what a user may have: the oldest Python with the LOWEST
+resolution of the direct dependencies (`uv pip install --resolution lowest-direct`: pydantic,
+typing-extensions and fastapi at the floors of their ranges in pyproject.toml, the pinned tools
+at their pins), and the newest Python with the HIGHEST resolution (the newest releases in range).
+
 Interpreters: `NOX_PYTHON_3_10=/path/to/python3.10` (and `NOX_PYTHON_3_13`) override; otherwise
 pyenv's ~/.pyenv/versions/3.10.*/ and 3.13.*/ are put first on PATH; otherwise PATH decides.
 """
@@ -16,10 +21,18 @@ import os
 from pathlib import Path
 
 import nox
+from uv import find_uv_bin
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10: the test extra's tomli
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
 PYTHONS = ["3.10", "3.13"]  # the oldest and the newest supported (requires-python >= 3.10)
+# (Python, uv's resolution of the direct dependencies): the oldest with the lowest, the newest with the highest
+ENDS = [("3.10", "lowest-direct"), ("3.13", "highest")]
 
 nox.options.default_venv_backend = "venv"  # a plain stdlib venv: nothing preinstalled
 nox.options.reuse_existing_virtualenvs = False
@@ -60,17 +73,31 @@ def _built(pattern: str) -> Path:
     return found[0]
 
 
-@nox.session(python=PYTHONS)
-def wheel(session: nox.Session) -> None:
-    """Install the built wheel into a clean virtualenv and run the test suite against it."""
+def _direct_requirements() -> list[str]:
+    """The package's runtime dependencies and its `test` extra, as pyproject.toml states them:
+    given to uv as direct requirements, so `lowest-direct` takes each range at its floor."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [*project["dependencies"], *project["optional-dependencies"]["test"]]
+
+
+@nox.session
+@nox.parametrize(("python", "resolution"), ENDS, ids=[f"{p}-{r.split('-')[0]}" for p, r in ENDS])
+def wheel(session: nox.Session, resolution: str) -> None:
+    """Install the built wheel into a clean virtualenv (uv, at one end of the dependency ranges)
+    and run the test suite against it."""
     whl = _built("neetbox_protocol-*.whl")
-    session.install(f"{whl}[test]")
+    python = str(Path(session.virtualenv.location) / "bin" / "python")
+    session.run(find_uv_bin(), "pip", "install", "--quiet", "--python", python, "--resolution", resolution,
+                f"{whl}[test]", *_direct_requirements(), external=True)  # fmt: skip
     where = session.run(
         "python", "-c",
-        "import neetbox_protocol, sys; print(neetbox_protocol.__file__); print(sys.version.split()[0])",
+        "import neetbox_protocol, sys, pydantic, pydantic_core, fastapi, typing_extensions as te, importlib.metadata as m;"
+        "print(neetbox_protocol.__file__, sys.version.split()[0], pydantic.VERSION, pydantic_core.__version__, fastapi.__version__,"
+        " m.version('typing-extensions'))",
         silent=True,
     ).split()  # fmt: skip
-    session.log(f"neetbox_protocol from {where[0]} (Python {where[1]})")
+    session.log(f"neetbox_protocol from {where[0]} (Python {where[1]}; {resolution}: pydantic {where[2]}, "
+                f"pydantic-core {where[3]}, fastapi {where[4]}, typing-extensions {where[5]})")  # fmt: skip
     if not where[0].startswith(session.virtualenv.location) or "site-packages" not in where[0]:
         session.error(f"neetbox_protocol was imported from {where[0]}, not from the wheel in {session.virtualenv.location}")
     session.run("neetbox-protocol", "version")

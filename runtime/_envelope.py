@@ -101,6 +101,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         # NaN in JSON text becomes "NaN" through every door (loads, TypeAdapter(Message), a
         # FastAPI body), so what is written out reads back the same
         __pydantic_extra__: dict[str, PlainAny]
+        # the type itself, not the string of `from __future__ import annotations`: pydantic before
+        # 2.14 evaluates that string in the namespace of each subclass's module (events.py), which
+        # has no PlainAny (NameError at import on pydantic 2.12 and 2.13)
+        __annotations__["__pydantic_extra__"] = dict[str, PlainAny]
 
     # the generated payload model of each typed subclass (``typed_payload``); None on EventMsg
     _payload_model: ClassVar[Any] = None
@@ -429,7 +433,7 @@ def register_events(
     # built here, at import, like every model's validator (no ``defer_build``): the first message
     # of each type must cost what later ones do, or neetbox's client widens its startup race
     # (it may flush queued sends before its handshake when building one takes milliseconds)
-    R.known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type]  # the union above
+    R.known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type, unused-ignore]  # the union above (unused with pydantic 2.12)
     _fast_envelope, _fast_loads, _reply_identity = envelope, R.known_adapter.validator.validate_json, reply_rule.identity
     for sub in (*classes.values(), reply):
         _adapter(sub._payload_model)  # pyright: ignore[reportPrivateUsage]  # the runtime's own attribute

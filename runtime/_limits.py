@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Final
 
+import pydantic_core
+
 __all__ = ["DEFAULT_MAX_BYTES", "MAX_DEPTH", "MAX_ERRORS", "MAX_INT_DIGITS"]
 
 #: Largest message ``loads`` accepts by default, in bytes (characters for a ``str``).
@@ -26,6 +28,22 @@ MAX_DEPTH: Final = 200
 #: read (``sys.get_int_max_str_digits()``'s default).
 MAX_INT_DIGITS: Final = 4300
 INT_BOUND: Final = 10**MAX_INT_DIGITS
+
+
+def _json_reads(text: str) -> bool:
+    try:
+        pydantic_core.from_json(text)
+    except ValueError:
+        return False
+    return True
+
+
+#: the most negative integer every door takes: -(10**MAX_INT_DIGITS - 1), or one digit less where
+#: pydantic-core's JSON parser counts the minus sign among the digits (pydantic-core 2.41, pydantic
+#: 2.12's, does; 2.50 does not), so that what a Python door accepts JSON text reads back
+NEG_INT_BOUND: Final = INT_BOUND if _json_reads("-" + "9" * MAX_INT_DIGITS) else INT_BOUND // 10
+#: the integer limit, in words
+INT_LIMIT: Final = f"{MAX_INT_DIGITS} digits" + ("" if NEG_INT_BOUND == INT_BOUND else f" ({MAX_INT_DIGITS - 1} for a negative one)")
 
 #: Most problems a ``ProtocolError`` lists; the rest are counted in one last entry.
 MAX_ERRORS: Final = 100

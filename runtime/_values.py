@@ -27,7 +27,7 @@ import pydantic_core
 from pydantic import BaseModel
 
 from ._errors import ProtocolError
-from ._limits import INT_BOUND, MAX_DEPTH, MAX_INT_DIGITS
+from ._limits import INT_BOUND, INT_LIMIT, MAX_DEPTH, NEG_INT_BOUND
 
 __all__ = ["TOKENS", "TOKEN_TEXTS", "check_text", "json_data", "scalar_text", "size_bound", "strict_json_floats", "token"]
 
@@ -51,7 +51,7 @@ def check_text(text: str, path: Any) -> str:
 
 
 def _too_long(path: Any) -> Any:
-    raise ProtocolError.at(path, f"integer has more than {MAX_INT_DIGITS} digits", "int_too_long")
+    raise ProtocolError.at(path, f"integer has more than {INT_LIMIT}", "int_too_long")
 
 
 def _too_deep(path: Any) -> Any:
@@ -69,7 +69,7 @@ def json_data(value: Any, path: Any = (), depth: int = 0, lenient: bool = True) 
     if t is str:
         return value if value.isascii() else check_text(value, path)
     if t is int:
-        return value if -INT_BOUND < value < INT_BOUND else _too_long(path)
+        return value if -NEG_INT_BOUND < value < INT_BOUND else _too_long(path)
     if t is bool or value is None:
         return value
     if t is float:
@@ -164,7 +164,7 @@ def scalar_text(value: Any) -> str | None:
     if type(plain) is bool:
         return "true" if plain else "false"
     if isinstance(plain, int):
-        return str(int(plain)) if -INT_BOUND < plain < INT_BOUND else None
+        return str(int(plain)) if -NEG_INT_BOUND < plain < INT_BOUND else None
     if isinstance(plain, float):
         return float.__repr__(plain) if plain - plain == 0.0 else token(plain)
     if isinstance(plain, str) and plain in TOKENS:

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 from node import run_node
-from support import ROOT, registry
+from support import ROOT, conformance_vectors, registry
 
 from neetbox_protocol import EventMsg, ProtocolError, schema
 
-VECTORS_FILE = ROOT / "tests" / "conformance" / "vectors.json"
 BUNDLE = ROOT / "generated" / "neetbox_protocol" / "schemas" / "bundle.schema.json"
 
 
@@ -67,7 +66,7 @@ def line_break_vectors() -> list[dict]:
     return vectors
 
 
-VECTORS = example_vectors() + line_break_vectors() + json.loads(VECTORS_FILE.read_text(encoding="utf-8"))["vectors"]
+VECTORS = example_vectors() + line_break_vectors() + conformance_vectors()
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +111,7 @@ def test_vectors_are_well_formed_and_cover_every_event_type():
     ids = [v["id"] for v in VECTORS]
     assert len(ids) == len(set(ids))
     for v in VECTORS:
-        assert set(v) <= {"id", "message", "valid", "reason", "path", "strict"} and v["reason"], v["id"]
+        assert set(v) <= {"id", "message", "valid", "reason", "path", "strict", "unknownEventType"} and v["reason"], v["id"]
         assert v["valid"] or "path" in v, v["id"]
     event_types = {b["const"] for b in schema("event-type")["anyOf"]}
     valid_types = {v["message"]["eventType"] for v in VECTORS if v["valid"] and isinstance(v["message"], dict)}

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 from node import node_ready, run_bin
-from support import DATA, ROOT
+from support import DATA, ROOT, conformance_vectors
 
 from neetbox_protocol import PROTOCOL_VERSION, EventMsg, ProtocolError, schema
 
 PKG = ROOT / "generated" / "typescript"
 TS_DIR = ROOT / "tests" / "typescript"
-VECTORS_FILE = ROOT / "tests" / "conformance" / "vectors.json"
 WIRE_FILE = DATA / "neetbox-0.6.0-wire.jsonl"
 
 
@@ -121,7 +120,8 @@ def http_bodies() -> list[dict]:
 @lru_cache(maxsize=1)
 def node_run(app: Path) -> dict:
     (app / "bodies.json").write_text(json.dumps(http_bodies()))
-    proc = subprocess.run(["node", "run_vectors.mjs", str(VECTORS_FILE), str(WIRE_FILE), "bodies.json"],
+    (app / "vectors.json").write_text(json.dumps({"vectors": conformance_vectors()}))
+    proc = subprocess.run(["node", "run_vectors.mjs", "vectors.json", str(WIRE_FILE), "bodies.json"],
                           capture_output=True, text=True, cwd=app, timeout=120)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -130,7 +130,7 @@ def node_run(app: Path) -> dict:
 def test_node_agrees_with_python_on_every_conformance_vector(project):
     result = node_run(project)
     assert result["version"] == PROTOCOL_VERSION
-    vectors = json.loads(VECTORS_FILE.read_text())["vectors"]
+    vectors = conformance_vectors()
     assert set(result["vectors"]) == {v["id"] for v in vectors}
     disagree = {v["id"]: result["vectors"][v["id"]] for v in vectors if result["vectors"][v["id"]]["valid"] != python_verdict(v)}
     assert not disagree
@@ -144,7 +144,7 @@ def test_parse_message_accepts_what_neetbox_sends_and_rejects_only_what_its_type
     """parseMessage is checkMessage plus the typed view: a valid vector it rejects must be one the
     types exclude on purpose (a generic Reply payload, a GPU without its fields, ...)."""
     result = node_run(project)
-    vectors = json.loads(VECTORS_FILE.read_text())["vectors"]
+    vectors = conformance_vectors()
     for v in vectors:
         got = result["vectors"][v["id"]]
         if v["valid"] and not got["parsed"]["ok"]:

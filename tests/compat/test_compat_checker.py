@@ -347,6 +347,21 @@ def test_record_then_check(schema_dir, capsys):
     assert code == 0 and "0.1.0 -> 0.2.0" in out
 
 
+def test_quiet_check_lists_the_changes_only_when_the_gate_fails(schema_dir, capsys):
+    """`make check` (--quiet): a passing gate prints its one-line verdict (and any warning), a
+    failing one the changes too; `make compat` (no --quiet) always lists them."""
+    assert _run(capsys, "record", "--schema-dir", str(schema_dir))[0] == 0
+    _edit(schema_dir, "payloads/scalar.schema.json", lambda d: d["$defs"]["ScalarPoint"]["properties"].pop("y"))
+    removed = "BREAKING payloads/scalar.schema.json#/$defs/ScalarPoint/properties/y FIELD_REMOVED:"
+    code, out, _ = _run(capsys, "check", "--quiet", "--schema-dir", str(schema_dir))
+    assert code == 1 and removed in out and "FAILED" in out, out
+    _edit(schema_dir, "protocol.schema.json", _set_version("0.2.0"))  # the gate's consent
+    code, out, _ = _run(capsys, "check", "--quiet", "--schema-dir", str(schema_dir))
+    assert code == 0 and out.splitlines() == ["compat: 0.1.0 -> 0.2.0: 1 breaking, 0 non-breaking change(s): ok (`make compat` lists them)"], out
+    code, out, _ = _run(capsys, "check", "--schema-dir", str(schema_dir))
+    assert code == 0 and removed in out, out
+
+
 def test_non_breaking_change_without_bump_warns(schema_dir, capsys):
     assert _run(capsys, "record", "--schema-dir", str(schema_dir))[0] == 0
     _edit(schema_dir, "event-type.schema.json",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from neetbox_protocol._runtime import Integer
-from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic_core import MISSING
 from typing_extensions import TypeAliasType
 
 
