@@ -47,7 +47,7 @@ def ours(results: dict) -> dict[str, float]:
     """Every figure of ours in a bench/run.py results file, by row: per message (the mix),
     per event type, batches, pydantic's doors, import, the slowest first message, memory."""
     found: dict[str, float] = {}
-    for group in ("per_message", "by_event_type", "batches"):
+    for group in ("per_message", "by_event_type", "batches", "server_path"):
         for row, impls in results.get(group, {}).items():
             if isinstance(impls, dict) and isinstance(impls.get("ours"), dict):
                 found[f"{group}/{row}"] = impls["ours"]["min"]

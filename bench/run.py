@@ -43,6 +43,7 @@ import baseline_msgspec  # noqa: E402
 import baseline_stdlib  # noqa: E402
 import messages  # noqa: E402
 import orjson  # noqa: E402
+import server_path  # noqa: E402
 import timing  # noqa: E402
 
 from neetbox_protocol import EventMsg  # noqa: E402
@@ -244,6 +245,9 @@ def targets(res: dict) -> list[dict]:
         ("first message of every event type after import < 1 ms (slowest of ctor+dumps, loads)",
          max(max(v["ctor"], v["loads"]) for v in res["first_message"].values()) * 1e3, "< 1 ms", lambda v: v < 1.0, " ms"),
     ]
+    sp = res["server_path"]["path"]
+    rows.append(("neetbox's server path (loads, 8 reads, 2 assignments, .json twice) >= 1.25x faster than (a) stdlib",
+                 sp["stdlib"]["min"] / sp["ours"]["min"], ">= 1.25", lambda v: v >= 1.25, "x"))
     bt = res["by_event_type"]
     rows[2:2] = [(f"loads (str) of {t} >= 2x faster than (a) stdlib", bt[t]["stdlib"]["min"] / bt[t]["ours"]["min"], ">= 2.0",
                   lambda v: v >= 2.0, "x") for t in bt]
@@ -322,6 +326,12 @@ def table(res: dict) -> str:
         for k, label in (("loads", "`EventMsg.loads`"), ("message_adapter", "`TypeAdapter(Message).validate_json`"),
                          ("known_adapter", "`TypeAdapter(KnownMessage).validate_json`"))))
     out.append(by_event_type_table(res["by_event_type"]))
+    sp = res["server_path"]
+    out.append(f"\nneetbox's server path, per message ({sp['frames']['n']} training-script frames: {', '.join(sp['frames']['types'])}; "
+               "bench/server_path.py):\n" + markdown(
+        ["call", LABELS["ours"], LABELS["stdlib"]],
+        [[label, fmt_time(sp[k]["ours"]["min"]), f"{fmt_time(sp[k]['stdlib']['min'])} ({sp[k]['stdlib']['min'] / sp[k]['ours']['min']:.2f}x)"]
+         for k, label in server_path.ROWS.items()]))
     out.append("\n" + markdown(["target", "measured", "goal", "met?"],
                                [[t["target"], f"{t['measured']:.2f} {t['unit']}", t["goal"], "yes" if t["met"] else "**no**"] for t in res["targets"]]))
     return "\n".join(out)
@@ -452,6 +462,8 @@ def main(argv: list[str] | None = None) -> dict:
     res["per_message"] = per_message(mix, rounds, target)
     res["by_event_type"] = by_event_type(vectors, rounds, target / 4)
     res["pydantic_native"] = pydantic_native(mix, rounds, target)
+    log("bench: neetbox's server path...")
+    res["server_path"] = server_path.server_path(vectors, rounds, target)
     log("bench: batches...")
     res["batches"] = batches(mix, sizes, batch_rounds)
     log("bench: imports...")

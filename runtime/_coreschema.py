@@ -8,7 +8,7 @@ built core schema itself (plain dicts) to be rewritten:
   with the selected shape alone as its payload; and ``series_validators``, each choice as a
   validator of its own, for attribute assignment (pydantic-core assigns a field with a model's
   validator, never a tagged union's);
-- ``field_validator``: one field's validator, read from the model's schema, for the assignment
+- ``field_validators``: each field's own validator, read from the model's schema, for the assignment
   of a field whose value has a bounded size (pydantic's ``validate_assignment`` copies every
   field of the instance to set one);
 - ``LEAF_UNION``: one error for a union of scalar types, whose message lists what each branch
@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from ._annotations import PYTHON_VALUES
 from ._registry import Registry, SeriesShapes
 
-__all__ = ["LEAF_UNION", "field_validator", "series_choice", "validate_assignment"]
+__all__ = ["LEAF_UNION", "field_validators", "series_choice", "validate_assignment"]
 
 
 def series_choice(cls: type[BaseModel], source: Any, handler: Any, shapes: SeriesShapes) -> pydantic_core.CoreSchema:
@@ -120,21 +120,23 @@ def series_validators(cls: type[BaseModel]) -> dict[str, pydantic_core.SchemaVal
     return out
 
 
-def field_validator(cls: type[BaseModel], name: str) -> pydantic_core.SchemaValidator:
-    """The validator of one field of ``cls``, as its model schema holds it (with the model's
+def field_validators(cls: type[BaseModel]) -> dict[str, pydantic_core.SchemaValidator]:
+    """The validator of each field of ``cls``, as its model schema holds it (with the model's
     definitions and core config): what ``validate_assignment`` runs for that field, without
-    copying the instance's fields (built on first use)."""
-    found = Registry.field_validators.get((cls, name))
+    copying the instance's fields. Built on first use, kept in the registry."""
+    found = Registry.field_validators.get(cls)
     if found is not None:
         return found
     schema: Any = cls.__pydantic_core_schema__
     outer, model = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
     if model["type"] == "tagged-union":  # series_choice: the choices differ only in the payload
         model = model["choices"][next(reversed(model["choices"]))]
-    field = model["schema"]["fields"][name]["schema"]
-    core = cast("pydantic_core.CoreSchema", {**outer, "schema": field} if outer else field)
-    validator = Registry.field_validators[(cls, name)] = pydantic_core.SchemaValidator(core, model.get("config"))
-    return validator
+    out = {}
+    for name, field in model["schema"]["fields"].items():
+        core = cast("pydantic_core.CoreSchema", {**outer, "schema": field["schema"]} if outer else field["schema"])
+        out[name] = pydantic_core.SchemaValidator(core, model.get("config"))
+    Registry.field_validators[cls] = out
+    return out
 
 
 def validate_assignment(model: BaseModel, name: str, value: Any) -> None:

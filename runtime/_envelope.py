@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from operator import itemgetter
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -28,7 +29,7 @@ from typing_extensions import Self
 
 from . import _loads
 from ._annotations import PYTHON_VALUES, PlainAny
-from ._coreschema import field_validator, validate_assignment
+from ._coreschema import field_validators, validate_assignment
 from ._errors import ProtocolArgumentError, ProtocolError
 from ._limits import BIG_TEXT, DEFAULT_MAX_BYTES
 from ._registry import (
@@ -40,7 +41,7 @@ from ._registry import (
     SeriesShapes,
     classify,
 )
-from ._values import json_data, size_bound
+from ._values import check_text, json_data, size_bound
 
 if TYPE_CHECKING:  # the typed events (the events module imports this one at run time)
     from pydantic._internal._model_construction import ModelMetaclass
@@ -167,12 +168,12 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # a marker pydantic reads
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_"):  # pydantic's own private attributes
+        if name[:1] == "_":  # pydantic's own private attributes
             return super().__setattr__(name, value)
         name = Registry.python_names.get(name, name)  # ``m.projectId = ...`` sets the field ``project_id``
-        value = _loads.python_value(name, value, Registry.field_names)
         if name in Registry.bounded_fields:
             return self._set_bounded(name, value)
+        value = _loads.python_value(name, value, Registry.field_names)
         field = name in Registry.field_names
         before = self.__dict__.get(name, _ABSENT) if field else (self.__pydantic_extra__ or {}).get(name, _ABSENT)
         try:  # what BaseModel.__setattr__ does with validate_assignment, with the Python doors' context
@@ -194,21 +195,26 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         type): that field's own check, and the size limit only where the message was not known
         to have room for any value of such fields (``_roomy``). The same verdict and result as
         pydantic's ``validate_assignment`` (tests/test_fast_paths.py compares them)."""
+        if type(value) is str and not value.isascii():
+            check_text(value, Registry.wire_names.get(name, name))
+        validators = Registry.field_validators.get(type(self)) or field_validators(type(self))
         try:
-            value = field_validator(type(self), name).validate_python(value, context=PYTHON_VALUES)
+            value = validators[name].validate_python(value, context=PYTHON_VALUES)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc, (name,)) from None
         held: dict[str, Any] = self.__dict__  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
         before = held[name]
         held[name] = value
-        if _roomy_of(self):
-            self.__pydantic_fields_set__.add(name)
-            return
         try:
-            self._check_size()
-        except ProtocolError:
-            held[name] = before
-            raise
+            roomy = _ROOMY.__get__(self)
+        except AttributeError:  # not known (a copy, a message from pydantic's own doors): measure
+            roomy = False
+        if not roomy:
+            try:
+                self._check_size()
+            except ProtocolError:
+                held[name] = before
+                raise
         self.__pydantic_fields_set__.add(name)
 
     # -- the original API ----------------------------------------------------------------------
@@ -222,8 +228,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         message's own (a validated message holds them as JSON data already): a change made
         through them is a change of the message, checked where any change in place is, at
         ``dumps()``."""
-        d = self.__dict__
-        out = {wire: d[name] for name, wire in Registry.wire_pairs}
+        out = dict(zip(Registry.wire_keys_in_order, Registry.fields_getter(self.__dict__)))
         for wire in Registry.enum_wire_keys:  # a str Enum (identityType) as the str it is
             value = out[wire]
             if value is not None:
@@ -385,13 +390,6 @@ _ROOMY: Any = EnvelopeBase.__dict__["_roomy"]
 _TEXT_GROWTH = 6
 
 
-def _roomy_of(msg: EnvelopeBase) -> bool:
-    try:
-        return bool(_ROOMY.__get__(msg))
-    except AttributeError:  # not known (a copy, a message from pydantic's own doors): measure
-        return False
-
-
 #: ``loads``' fast path, copies of the registry's set by ``register_events`` (module globals, read
 #: for every message: cheaper than any class attribute): the open envelope (EventMsg), its typed
 #: events' union's ``validate_json``, and the reply rule's identityType (None matches no message)
@@ -418,7 +416,8 @@ def register_events(
     R.wire_names = {f.name: f.wire for f in fields if f.wire != f.name}
     R.python_names = {f.wire: f.name for f in fields if f.wire != f.name}
     R.wire_keys = frozenset(f.wire for f in fields)
-    R.wire_pairs = tuple((f.name, f.wire) for f in fields)
+    R.wire_keys_in_order = tuple(f.wire for f in fields)
+    R.fields_getter = itemgetter(*(f.name for f in fields))
     R.enum_wire_keys = tuple(f.wire for f in fields if f.kind == "str")
     R.bounded_fields = frozenset(f.name for f in fields if f.max_size is not None)
     R.unbounded_fields = tuple(f.name for f in fields if f.max_size is None)

@@ -88,7 +88,8 @@ class Registry:
     wire_names: dict[str, str] = {}  #: field name -> wire key, where they differ (event_id -> eventId)
     python_names: dict[str, str] = {}  #: wire key -> field name, where they differ
     wire_keys: frozenset[str] = frozenset()  #: the envelope's wire keys: what wire input knows
-    wire_pairs: tuple[tuple[str, str], ...] = ()  #: (field name, wire key) in wire order
+    wire_keys_in_order: tuple[str, ...] = ()  #: the wire keys in wire order
+    fields_getter: Any = None  #: operator.itemgetter of the field names in wire order (``.json``)
     enum_wire_keys: tuple[str, ...] = ()  #: wire keys of string-enum fields (identityType)
     bounded_fields: frozenset[str] = frozenset()  #: fields whose value has a bounded written size
     unbounded_fields: tuple[str, ...] = ()  #: the others (payload, series, timestamp)
@@ -98,7 +99,7 @@ class Registry:
     any_series_tags: frozenset[str] = frozenset()  #: SeriesShapes.any_series of every such event
     series_taggers: dict[type, Any] = {}  #: typed class -> its series_choice's tag function
     series_validators: dict[type, dict[str, SchemaValidator]] = {}  #: typed class -> tag -> validator (built on first assignment)
-    field_validators: dict[tuple[type, str], SchemaValidator] = {}  #: (class, field) -> its own validator (built on first assignment)
+    field_validators: dict[type, dict[str, SchemaValidator]] = {}  #: class -> field -> its own validator (built on first assignment)
 
 
 def classify(event_type: object, identity_type: object, payload: object) -> str:

@@ -436,7 +436,7 @@ def test_series_choice_agrees_with_the_union_on_generated_payloads(union_twins, 
 
 BOUNDED_VALUES = [None, 0, -1, 5, 3.0, 3.5, True, False, 2**63 - 1, 2**63, -(2**63) - 1, "3", "", "x", "a" * 129, "CON", "con.txt",
                   "ab.", "my-run_2", "5d0c8a3e-8a5e-4f1e-9a8c-2b7a4d1c9e11", "a\n", "\ud800", "é", "cli", "web", "server", "CLI",
-                  numpy.int64(7), numpy.float64(2.0), numpy.bool_(True), [], {}, enum.IntEnum("Level", "A B")(2)]  # fmt: skip
+                  "scalar", "log", "later_type", numpy.int64(7), numpy.float64(2.0), numpy.bool_(True), [], {}, enum.IntEnum("Level", "A B")(2)]  # fmt: skip
 
 
 def _assigned(m, set_field):
@@ -467,7 +467,7 @@ def test_assignment_of_a_bounded_field_equals_validate_assignment(vec):
     assert Registry.bounded_fields >= {"project_id", "run_id", "event_id", "identity_type", "history_len", "id"}
     frame = json.loads(vec["frame"])
     text = json.dumps({"timestamp": "2026-11-24T06:00:00.000000", **frame})  # one timestamp for both
-    for name in sorted(Registry.bounded_fields - {"event_type"}):
+    for name in sorted(Registry.bounded_fields):
         for value in BOUNDED_VALUES:
             new, old = EventMsg.loads(text), EventMsg.loads(text)
             a = _assigned(new, lambda: setattr(new, name, value))
