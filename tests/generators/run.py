@@ -138,7 +138,9 @@ def _object_at(kind: str, path: str) -> list[dict]:
 
 
 def _dropped(kind: str, path: str, key: str, value: object) -> str | None:
-    """The ALLOWED name of dropping key (with value) from the object at path, if it is one."""
+    """The name of dropping key (with value) from the object at path, where it has one: an unknown
+    key, or an empty optional array/object ("omitempty": quicktype's Go tags an optional non-union
+    field `omitempty`; listed in ALLOWED for no tool, so a run that drops one fails, naming it)."""
     nodes = _object_at(kind, path)
     declared = {k for n in nodes for k in n.get("properties", {})}
     if key not in declared:
