@@ -34,7 +34,7 @@ import json
 import re
 from urllib.parse import urljoin, urlsplit
 
-from schema_model import MESSAGE_FILE, event_types, known_events
+from schema_model import MESSAGE_FILE, channels, event_types, known_events
 
 FILE = "generators.schema.json"
 BASE = "https://neetbox-protocol.invalid/schema/"
@@ -327,6 +327,46 @@ def document(schemas: dict[str, dict], version: str) -> dict:
             names.append(name)
         return names
 
+    def channel_kinds(prefix: str, description: str, ref: dict, where: str, per_channel: dict, required: bool,
+                      guard: list[dict], const: dict) -> list[str]:  # fmt: skip
+        """One kind per channel variant of a payload object (emitters_ts.VIEW's ``variants``: the
+        properties the peers of one channel always send, ``require``, and never send, ``drop``).
+        The variants are told apart by those properties alone: each one another requires, it
+        excludes (a ``not``), so the kinds exclude one another and together take what the shape
+        takes. A variant without a ``name`` is the definition itself, with its ``require``s."""
+        wanted = [set(p.get("require", [])) for p in per_channel.values()]
+        dropped = [set(p.get("drop", [])) for p in per_channel.values()]
+        if len(per_channel) != 2 or wanted[0] != dropped[1] or wanted[1] != dropped[0] or not wanted[0] | wanted[1]:
+            raise SystemExit(f"{FILE}: emitters_ts.VIEW's variants of {where}: two channels, each requiring what the other drops, are the split a generator form can state")
+        shape = ref["$ref"].rsplit("/", 1)[-1]
+        base = loc.defs[shape]
+        original = json.loads(json.dumps(base))
+        names, addresses = [], {c: ch.get("address", c) for c, ch in channels(schemas).items()}
+        for channel, patch in per_channel.items():
+            target = base if "name" not in patch else json.loads(json.dumps(original))
+            if "name" in patch:
+                target["title"] = patch["name"]
+                loc.defs[patch["name"]] = target
+            for prop in patch.get("drop", []):
+                target["properties"].pop(prop)
+                target["required"] = [r for r in target.get("required", []) if r != prop]
+                target["not"] = {"anyOf": [{"properties": {prop: True}, "required": [prop]}]}  # named, for strict Ajv
+                target["description"] = f"{target['description'].rstrip('.')}, without `{prop}` (as sent on {addresses[channel]})."
+            for prop in patch.get("require", []):
+                if prop not in target["properties"]:
+                    raise SystemExit(f"{FILE}: emitters_ts.VIEW: {where} has no property {prop}")
+                target.setdefault("required", []).append(prop)
+            has = ", ".join(f"`{p}`" for p in patch.get("require", []))
+            lacks = ", ".join(f"`{p}`" for p in patch.get("drop", []))
+            name = f"{prefix}{channel[:1].upper()}{channel[1:]}Event"
+            kinds[name] = kind(name, f"{description} as sent on {addresses[channel]}: a payload " + (f"with {has}." if has else f"without {lacks}."),
+                               const, {"$ref": f"#/$defs/{target['title']}"}, required, None, guard)  # fmt: skip
+            names.append(name)
+        return names
+
+    from emitters_ts import VIEW  # emitters_ts imports emitters, which imports this module
+
+    variants = VIEW["variants"]
     kinds: dict[str, dict] = {}
     groups: dict[str, str] = {}  # event type -> the definition TypedEvent's discriminator maps it to
     reply_guard = {"$ref": "#/$defs/GenericReplyCondition"}
@@ -354,6 +394,11 @@ def document(schemas: dict[str, dict], version: str) -> dict:
                                  shapes, event["payload_rel"], event["payload_required"], {"series": others}, guard, const)  # fmt: skip
         elif shaped:  # one kind per payload shape
             names = shape_kinds(title, doc, shapes, event["payload_rel"], True, None, guard, const)
+        elif len(shapes) == 1 and set(shapes[0]) == {"$ref"} and "#".join(loc.target(shapes[0]["$ref"], event["payload_rel"])) in variants:
+            # one kind per channel variant of the payload's one shape (the hardware sample)
+            where = "#".join(loc.target(shapes[0]["$ref"], event["payload_rel"]))
+            names = channel_kinds(title, doc, loc.ref(shapes[0]["$ref"], event["payload_rel"]), where, variants[where],
+                                  event["payload_required"], guard, const)  # fmt: skip
         else:  # one kind: the payload's one shape, or the payload schema itself
             if len(shapes) == 1 and set(shapes[0]) == {"$ref"}:
                 ref = loc.ref(shapes[0]["$ref"], event["payload_rel"])

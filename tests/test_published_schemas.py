@@ -320,6 +320,53 @@ def test_generators_form_gives_the_bundles_verdict_and_one_kind():
     assert {k: v["valid"] for k, v in verdicts.items()} == {v["id"]: v["valid"] for v in VECTORS}
 
 
+def test_generators_form_channel_variants_take_what_the_shape_takes():
+    """A payload split into channel variants (emitters_ts.VIEW's variants: the hardware sample
+    with `gpus` on /ws/project/, without on /ws/server/): on every example frame of an event with
+    that payload, and on each with a variant property removed, added or given a value of a wrong
+    type, the generator form gives the bundle's verdict, and a valid frame is taken by one kind,
+    the one whose payload requires the properties the frame has (its channel's variant when the
+    frame is its example)."""
+    from emitters_ts import VIEW
+
+    message, _, kinds = _kind_validators()
+    bundle = jsonschema.Draft202012Validator(schema(BUNDLE), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    doc, checked = schema(GENERATORS), 0
+    for where, per_channel in VIEW["variants"].items():
+        props = {p for patch in per_channel.values() for p in patch.get("require", []) + patch.get("drop", [])}
+        title = where.rsplit("/", 1)[-1]  # the payload definition split
+        for event in schema_model.known_events(schemas()):
+            payload = schemas()[event["payload_rel"]]
+            if [b.get("$ref", "").rsplit("/", 1)[-1] for b in payload.get("anyOf", [])] != [title]:
+                continue
+            for d in event["directions"]:
+                frame = d["example"]
+                variants = [frame]
+                for prop in props:
+                    without = json.loads(json.dumps(frame))
+                    without["payload"].pop(prop, None)
+                    wrong = json.loads(json.dumps(frame))
+                    wrong["payload"][prop] = "not a list"
+                    variants += [without, wrong]
+                    if prop not in frame["payload"]:
+                        added = json.loads(json.dumps(frame))
+                        added["payload"][prop] = []
+                        variants.append(added)
+                for i, f in enumerate(variants):
+                    valid = bundle.is_valid(f)
+                    assert message.is_valid(f) == valid, (event["event_type"], d["channel"], i)
+                    if not valid:
+                        continue
+                    (taken,) = _kinds_taking(kinds, f)
+                    payload_def = doc["$defs"][doc["$defs"][taken]["properties"]["payload"]["$ref"].rsplit("/", 1)[-1]]
+                    assert props & set(f["payload"]) <= set(payload_def["required"]), (taken, i)
+                    assert props & set(payload_def["properties"]) <= set(f["payload"]), (taken, i)
+                    if i == 0:
+                        assert taken == f"{event['title'].removesuffix('Event')}{d['channel'].capitalize()}Event", (taken, d["channel"])
+                    checked += 1
+    assert checked >= 6
+
+
 def test_generators_form_states_its_exclusions_as_patterns_too():
     """The patterns that restate a `not` (an unknown event type's name, an Identifier that is no
     Windows device name, a status series other than the shaped ones) give the bundle's verdict on
