@@ -318,11 +318,9 @@ class Bench:
             # throughput phase
             profiler = None
             if a.profile:
-                profiler = subprocess.Popen(
-                    [a.py_spy, "record", "--pid", str(server.pid), "--rate", "250", "--format", "raw", "--nonblocking",
-                     "--output", str(Path(a.profile) / f"{tag}.txt")],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)  # fmt: skip
-                self.procs.append(profiler)
+                profiler = self.start([a.py_spy, "record", "--pid", str(server.pid), "--rate", "250", "--format", "raw",
+                                       "--nonblocking", "--output", str(Path(a.profile) / f"{tag}.txt")],
+                                      cwd=base, env=dict(os.environ), log=logs / "py-spy.log")  # fmt: skip
                 time.sleep(1.0)  # py-spy attaches
             user0, sys0 = cpu_times(server.pid)
             cpu0 = user0 + sys0
