@@ -426,6 +426,41 @@ class Bench:
         }
 
 
+PROFILE_CATEGORIES = [  # (label, substrings of a frame), the first that any frame of a stack matches
+    ("protocol module", ("neetbox_protocol/", "neetbox/_protocol.py")),
+    ("sqlite (neetbox's ProjectDB)", ("db/project/_project_db.py",)),
+    (
+        "websocket send/receive (starlette, uvicorn, websockets)",
+        ("send_json", "receive_text", "websockets/", "/protocols/websockets/"),
+    ),
+    ("event loop (asyncio)", ("asyncio/",)),
+]
+
+
+def profile_shares(path: Path) -> dict[str, float]:
+    """Shares of py-spy's samples (collapsed stacks, one "frame;frame;... count" per line) by category."""
+    counts: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        total += int(n)
+        label = next(
+            (lab for lab, keys in PROFILE_CATEGORIES if any(k in stack for k in keys)),
+            "other",
+        )
+        counts[label] = counts.get(label, 0) + int(n)
+    return (
+        {
+            label: counts.get(label, 0) / total
+            for label in [*(lab for lab, _ in PROFILE_CATEGORIES), "other"]
+        }
+        if total
+        else {}
+    )
+
+
 def summarize(
     runs: list[dict[str, Any]], clients: list[int]
 ) -> tuple[str, dict[str, Any]]:
@@ -582,6 +617,10 @@ def main() -> int:
                         args.keep = True
                         continue
                     r["round"] = rnd
+                    if args.profile:
+                        r["profile_shares"] = profile_shares(
+                            Path(args.profile) / f"{tag}.txt"
+                        )
                     runs.append(r)
                     print(f"bench-server: {tag}: {r['msg_per_s']:.0f} msg/s, p50 {r['latency_ms']['p50']:.2f} ms, "
                           f"p99 {r['latency_ms']['p99']:.2f} ms, {r['server_cpu_s_per_1000']:.3f} CPU s/1000, "
@@ -600,6 +639,32 @@ def main() -> int:
           f"both peers; ingest and CPU: {args.flood} scalars over all clients as fast as they go (+ a log line every {LOG_EVERY}th step), "
           "every frame forwarded to web peer 0 counted\n")  # fmt: skip
     print(table)
+    if args.profile:
+        print(
+            "\nwhere the server's time went during the flood (py-spy samples, mean over the runs):\n"
+        )
+        labels = [*(lab for lab, _ in PROFILE_CATEGORIES), "other"]
+        print("| clients | module | " + " | ".join(labels) + " |")
+        print("|---|---|" + "---|" * len(labels))
+        for n in clients:
+            for mode in ("original", "candidate"):
+                shares = [
+                    r["profile_shares"]
+                    for r in runs
+                    if r["clients"] == n
+                    and r["mode"] == mode
+                    and r.get("profile_shares")
+                ]
+                if shares:
+                    cells = [
+                        f"{statistics.mean(sh[lab] for sh in shares) * 100:.1f} %"
+                        for lab in labels
+                    ]
+                    print(
+                        f"| {n} | {'ours' if mode == 'candidate' else 'original'} | "
+                        + " | ".join(cells)
+                        + " |"
+                    )
     Path(args.out).write_text(json.dumps({"machine": {"cores": os.cpu_count(), "platform": platform.platform()}, "args": vars(args),
                                           "summary": summary, "runs": runs, "failures": failures}, indent=1, default=str))  # fmt: skip
     print(f"\nresults: {args.out}" + (f"; kept {bench.root}" if args.keep else ""))
