@@ -357,9 +357,16 @@ class Bench:
         ]
         server_records = [r for r in subst_records if r.get("role") == "server"]
         want = "candidate" if mode == "candidate" else "original"
-        if not server_records or any(r.get("source") != want for r in server_records):
+        roles = [r.get("role") for r in subst_records]
+        if (
+            roles.count("server") != 1 or roles.count("client") != n
+        ):  # one record per process
             raise RunFailed(
-                f"the server's neetbox._protocol is not the {want}: {server_records}"
+                f"the shim recorded {roles}, not the server and {n} clients"
+            )
+        if any(r.get("source") != want for r in subst_records):
+            raise RunFailed(
+                f"a process's neetbox._protocol is not the {want}: {subst_records}"
             )
         if mode == "candidate" and not all(
             str(r.get("file", "")).startswith(str(self.candidate))
