@@ -14,7 +14,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 EDITABLE := --config-settings editable_mode=strict
 CANDIDATE_DIR := build/candidate
 
-.PHONY: help generate check test generators go bench bench-ab matrix dist compat baseline candidate dropin fuzz accidental-values check-accidental-values clean install-links
+.PHONY: help generate check test generators go bench bench-ab bench-server matrix dist compat baseline candidate dropin fuzz accidental-values check-accidental-values clean install-links
 .DEFAULT_GOAL := help
 
 help:  ## list the targets with what each does (this list; also docs/development.md)
@@ -69,6 +69,10 @@ BEFORE ?= HEAD~1
 AFTER ?= HEAD
 bench-ab: $(BENCH_STAMP)  ## two builds of the package in one run (BEFORE=<rev> AFTER=<rev>, default HEAD~1 and HEAD): every figure of ours, before and after
 	$(PY) bench/ab.py --before $(BEFORE) --after $(AFTER) $(BENCH_ARGS)
+
+bench-server: candidate  ## the real neetbox 0.6.0 server (../shared/tools/dropin) under N = 1, 4, 16 training-script clients + 2 web peers, original module and build/candidate alternated: ingest msg/s, p50/p99 latency, server CPU per 1000 messages, peak RSS; prints a table, writes bench/server-results.json (minutes; not in `make test`)
+	../shared/tools/dropin/setup.sh
+	$(PY) bench/server.py --candidate $(CANDIDATE_DIR) $(BENCH_SERVER_ARGS)
 
 compat: $(STAMP)  ## list every schema change since the last release; fail on a breaking one without a major bump
 	$(PY) compat.py check
