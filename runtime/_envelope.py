@@ -2,8 +2,8 @@
 
 The base class of the generated ``EventMsg``: positional and keyword construction (in neetbox
 0.6.0's order), attribute assignment, ``json``, ``dumps``, ``loads``, ``merge``, ``typed_payload``,
-and pydantic's entry points on the open envelope dispatching as ``loads`` does. Also
-``register_events``, which the generated events module calls once to fill the registry. The rules
+and pydantic's entry points on the open envelope dispatching as ``loads`` does.
+``register_events`` (``_register``) fills the registry it reads. The rules
 it applies are the registry's and the value types'; it decides no schema fact itself.
 """
 
@@ -11,20 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from operator import itemgetter
 from typing import (
     TYPE_CHECKING,
-    Annotated,
     Any,
     ClassVar,
     Literal,
-    Union,
     cast,
     overload,
 )
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from typing_extensions import Self
 
 from . import _loads
@@ -34,11 +31,7 @@ from ._errors import ProtocolArgumentError, ProtocolError
 from ._limits import BIG_TEXT, DEFAULT_MAX_BYTES
 from ._registry import (
     REPLY_TAG,
-    UNKNOWN_EVENT_TAG,
-    EnvelopeField,
     Registry,
-    ReplyRule,
-    SeriesShapes,
     classify,
 )
 from ._values import check_text, json_data, size_bound
@@ -52,7 +45,7 @@ if TYPE_CHECKING:  # the typed events (the events module imports this one at run
 else:
     _ModelMetaclass = type(BaseModel)
 
-__all__ = ["EnvelopeBase", "register_events"]
+__all__ = ["EnvelopeBase"]
 
 _ABSENT = object()
 
@@ -398,51 +391,3 @@ _fast_loads: Any = None
 _reply_identity: str | None = None
 #: ``dumps``' serializer of an envelope's ``__dict__`` (``_wire_serializer``)
 _wire: pydantic_core.SchemaSerializer | None = None
-
-
-def register_events(
-    envelope: type[EnvelopeBase], classes: Mapping[str, type[EnvelopeBase]], reply: type[EnvelopeBase], message: Any, known_message: Any, *,
-    reply_rule: ReplyRule, fields: tuple[EnvelopeField, ...], positional_order: tuple[str, ...], required_arguments: int,
-    labels: frozenset[str], series_shapes: Mapping[str, SeriesShapes],
-) -> None:  # fmt: skip
-    """Fill the registry with what the generated events module holds (the typed classes,
-    ``ServerReply``, ``Message``, ``KnownMessage``) and the tables of the generated registry."""
-    global _fast_envelope, _fast_loads, _reply_identity, _wire
-    R = Registry
-    R.envelope, R.event_classes, R.reply_class, R.reply_rule = envelope, dict(classes), reply, reply_rule
-    R.fields, R.positional_order, R.required_arguments = fields, positional_order, required_arguments
-    R.positions = {name: i for i, name in enumerate(positional_order)}
-    R.field_names = frozenset(f.name for f in fields)
-    R.wire_names = {f.name: f.wire for f in fields if f.wire != f.name}
-    R.python_names = {f.wire: f.name for f in fields if f.wire != f.name}
-    R.wire_keys = frozenset(f.wire for f in fields)
-    R.wire_keys_in_order = tuple(f.wire for f in fields)
-    R.fields_getter = itemgetter(*(f.name for f in fields))
-    R.enum_wire_keys = tuple(f.wire for f in fields if f.kind == "str")
-    R.bounded_fields = frozenset(f.name for f in fields if f.max_size is not None)
-    R.unbounded_fields = tuple(f.name for f in fields if f.max_size is None)
-    # the most the bounded fields take written out, with every key, colon, comma and the braces
-    R.reserve = 2 + sum(len(f.wire) + 4 for f in fields) + sum(f.max_size or 0 for f in fields)
-    R.known_keys = R.wire_keys | R.field_names
-    R.labels = frozenset({*labels, *classes, REPLY_TAG, UNKNOWN_EVENT_TAG})
-    R.any_series_tags = frozenset(s.any_series for s in series_shapes.values())
-    R.message_adapter = TypeAdapter(message)
-    R.strict_adapter = TypeAdapter(known_message)
-    union = Union[tuple(classes.values())]  # type: ignore[valid-type]  # a type built at run time
-    # built here, at import, like every model's validator (no ``defer_build``): the first message
-    # of each type must cost what later ones do, or neetbox's client widens its startup race
-    # (it may flush queued sends before its handshake when building one takes milliseconds)
-    R.known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type, unused-ignore]  # the union above (unused with pydantic 2.12)
-    _fast_envelope, _fast_loads, _reply_identity = envelope, R.known_adapter.validator.validate_json, reply_rule.identity
-    for sub in (*classes.values(), reply):
-        _adapter(sub._payload_model)  # pyright: ignore[reportPrivateUsage]  # the runtime's own attribute
-    _wire = _wire_serializer(fields)
-
-
-def _wire_serializer(fields: tuple[EnvelopeField, ...]) -> pydantic_core.SchemaSerializer:
-    """Serializes an envelope's ``__dict__``: every field under its wire name; the values by
-    inference (JSON data), except str Enums (``identityType``) written as the str they are."""
-    cs = pydantic_core.core_schema
-    schema = {f.name: cs.typed_dict_field(cs.nullable_schema(cs.str_schema()) if f.kind == "str" else cs.any_schema(), serialization_alias=f.wire)
-              for f in fields}  # fmt: skip
-    return pydantic_core.SchemaSerializer(cs.typed_dict_schema(schema), cs.CoreConfig(ser_json_inf_nan="strings"))

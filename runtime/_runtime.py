@@ -14,7 +14,8 @@ docs/development.md:
 - ``_registry``: the only mutable state; the generated registry's records; ``classify`` and the
   discriminators;
 - ``_loads``: ``loads``' dispatch;
-- ``_envelope``: ``EnvelopeBase``, the original ``EventMsg`` API, and ``register_events``;
+- ``_envelope``: ``EnvelopeBase``, the original ``EventMsg`` API;
+- ``_register``: ``register_events``, which the generated events module calls to fill the registry;
 - ``_defaults``: the timestamp default and the installed neetbox's version.
 """
 
@@ -37,7 +38,8 @@ from ._annotations import (
 )
 from ._coreschema import LEAF_UNION, series_choice
 from ._defaults import InstalledVersion, get_timestamp
-from ._envelope import EnvelopeBase, register_events
+from ._envelope import EnvelopeBase
+from ._register import register_events
 from ._errors import ProtocolArgumentError, ProtocolError
 from ._limits import DEFAULT_MAX_BYTES, MAX_DEPTH, MAX_ERRORS, MAX_INT_DIGITS
 from ._registry import (
