@@ -65,10 +65,11 @@ def register_events(
     # (it may flush queued sends before its handshake when building one takes milliseconds)
     R.known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type, unused-ignore]  # the union above (unused with pydantic 2.12)
     # the fast path's copies, module globals of the envelope's module (read for every message)
-    _envelope._fast_envelope, _envelope._fast_loads, _envelope._reply_identity = envelope, R.known_adapter.validator.validate_json, reply_rule.identity
+    fast = (envelope, R.known_adapter.validator.validate_json, reply_rule.identity)
+    _envelope._fast_envelope, _envelope._fast_loads, _envelope._reply_identity = fast  # pyright: ignore[reportPrivateUsage]  # set here, once
     for sub in (*classes.values(), reply):
         _envelope._adapter(sub._payload_model)  # pyright: ignore[reportPrivateUsage]  # the runtime's own attribute
-    _envelope._wire = _wire_serializer(fields)
+    _envelope._wire = _wire_serializer(fields)  # pyright: ignore[reportPrivateUsage]  # set here, once
 
 
 def _wire_serializer(fields: tuple[EnvelopeField, ...]) -> pydantic_core.SchemaSerializer:
