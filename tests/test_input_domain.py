@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from support import examples, wire_vectors
 
 from neetbox_protocol import MAX_DEPTH, MAX_ERRORS, MAX_INT_DIGITS, EventMsg, ProtocolError
-from neetbox_protocol._runtime import _NEG_INT_BOUND, DEFAULT_MAX_BYTES, ProtocolArgumentError
+from neetbox_protocol._limits import NEG_INT_BOUND
+from neetbox_protocol._runtime import DEFAULT_MAX_BYTES, ProtocolArgumentError
 
 FRAMES = [v["frame"] for v in wire_vectors()]
 
@@ -174,7 +175,7 @@ def test_python_doors_refuse_what_json_text_cannot_carry(door, value, path):
 
 
 def test_the_largest_integer_json_carries_is_accepted_by_every_door():
-    big, low = 10**MAX_INT_DIGITS - 1, -(_NEG_INT_BOUND - 1)  # low: 4300 digits, or 4299 where pydantic-core counts the sign
+    big, low = 10**MAX_INT_DIGITS - 1, -(NEG_INT_BOUND - 1)  # low: 4300 digits, or 4299 where pydantic-core counts the sign
     assert EventMsg.loads('{"eventType":"x","payload":%d}' % big).payload == big
     assert EventMsg.loads('{"eventType":"x","payload":%d}' % low).payload == low
     round_trips(EventMsg(None, None, "x", payload=[big, low]))
