@@ -50,15 +50,21 @@ def test_quick_bench_produces_every_figure(tmp_path):
     assert set(res["memory"]) == {"ours", *BASELINES}
     assert all(v["bytes_per_message"] > 0 for v in res["memory"].values())
 
-    assert len(res["targets"]) == 9 + len(res["by_event_type"])  # one loads target per event type of the mix
+    assert len(res["targets"]) == 10 + len(res["by_event_type"])  # one loads target per event type of the mix
     assert set(res["pydantic_native"]) == {"loads", "message_adapter", "known_adapter"}
+    sys.path.insert(0, str(ROOT / "bench"))
+    import server_path
+
+    assert set(res["server_path"]) == {*server_path.ROWS, "frames"}  # neetbox's server, call by call
+    for row in server_path.ROWS:
+        assert set(res["server_path"][row]) == {"ours", "stdlib"} and all(v["min"] > 0 for v in res["server_path"][row].values())
     for target in res["targets"]:
         assert isinstance(target["met"], bool) and isinstance(target["measured"], float)
     for key in ("loads_str", "loads_bytes", "dumps", "json", "merge", "import", "memory"):
         assert res["ratios"][key] and all(r > 0 for r in res["ratios"][key].values())
 
     # the printed report has a row for every measurement and every target
-    for label in ("loads(str)", "loads(bytes)", "dumps()", ".json", "merge(", "batch of", "import (", "memory,", "first message"):
+    for label in ("loads(str)", "loads(bytes)", "dumps()", ".json", "merge(", "batch of", "import (", "memory,", "first message", "server's path"):
         assert label in proc.stdout
     for target in res["targets"]:
         assert target["target"] in proc.stdout
