@@ -114,8 +114,11 @@ def test_json_is_a_property_returning_a_fresh_dict():
     msg = EventMsg(project_id="p", run_id="r", event_type="log", payload={"whom": "a", "message": "b"})
     assert isinstance(type(msg).json, property)
     d = msg.json
-    d["payload"]["message"] = "changed"
-    assert msg.payload["message"] == "b"
+    assert d is not msg.json  # a new dict each time
+    d["projectId"] = "changed"
+    assert msg.project_id == "p"
+    # as in the original, the payload in it is the message's own (docs/differences.md): no copy
+    assert d["payload"] is msg.payload
 
 
 def test_loads_accepts_str_bytes_and_dict():
