@@ -9,7 +9,9 @@ built core schema itself (plain dicts) to be rewritten:
   validator of its own, for attribute assignment (pydantic-core assigns a field with a model's
   validator, never a tagged union's);
 - ``LEAF_UNION``: one error for a union of scalar types, whose message lists what each branch
-  accepts (read from the branches' own schemas).
+  accepts (read from the branches' own schemas);
+- ``WireTag``: a tagged union keyed on a field reads the field's wire key only (pydantic also
+  reads the Python name, so ``{"event_type": "scalar"}`` would pick the scalar event).
 
 Nothing else in the runtime reads or writes a core schema. What these learn of a class is kept in
 the registry (``Registry.series_taggers``, ``Registry.series_validators``).
@@ -29,7 +31,7 @@ from pydantic import BaseModel, ValidationError
 from ._annotations import PYTHON_VALUES
 from ._registry import Registry, SeriesShapes
 
-__all__ = ["LEAF_UNION", "series_choice", "validate_assignment"]
+__all__ = ["LEAF_UNION", "WireTag", "series_choice", "validate_assignment"]
 
 
 def series_choice(cls: type[BaseModel], source: Any, handler: Any, shapes: SeriesShapes) -> pydantic_core.CoreSchema:
@@ -175,4 +177,25 @@ class _LeafUnion:
 
 
 LEAF_UNION = _LeafUnion()
+
+
+class WireTag:
+    """Annotation after ``Field(discriminator=name)``: the tagged union pydantic built looks the tag
+    up under the field's wire key alone. pydantic looks it up under the Python name too, and
+    the typed event it picks then fills its wire key with its default: a frame holding
+    ``event_type`` and no ``eventType`` would be read as that event (wire names only on the wire)."""
+
+    __slots__ = ("wire",)
+
+    def __init__(self, wire: str):
+        self.wire = wire
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
+        schema = handler(source)
+        if schema["type"] != "tagged-union":
+            raise TypeError(f"WireTag needs a tagged union, not {schema['type']!r}")
+        return cast("pydantic_core.CoreSchema", {**schema, "discriminator": self.wire})
+
+    def __repr__(self) -> str:
+        return f"WireTag({self.wire!r})"
 _NOTHING = object()  # no scalar schema accepts it

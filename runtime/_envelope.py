@@ -28,7 +28,7 @@ from typing_extensions import Self
 
 from . import _loads
 from ._annotations import PYTHON_VALUES, PlainAny
-from ._coreschema import validate_assignment
+from ._coreschema import WireTag, validate_assignment
 from ._errors import ProtocolArgumentError, ProtocolError
 from ._limits import BIG_TEXT, DEFAULT_MAX_BYTES
 from ._registry import (
@@ -351,7 +351,8 @@ def register_events(
     # built here, at import, like every model's validator (no ``defer_build``): the first message
     # of each type must cost what later ones do, or neetbox's client widens its startup race
     # (it may flush queued sends before its handshake when building one takes milliseconds)
-    R.known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type]  # the union above
+    wire_tag = WireTag(R.wire_names.get("event_type", "event_type"))  # the tag under the wire key alone
+    R.known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type"), wire_tag])  # type: ignore[arg-type]  # the union above
     _fast_envelope, _fast_loads, _reply_identity = envelope, R.known_adapter.validator.validate_json, reply_rule.identity
     for sub in (*classes.values(), reply):
         _adapter(sub._payload_model)  # pyright: ignore[reportPrivateUsage]  # the runtime's own attribute
