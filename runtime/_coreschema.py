@@ -46,14 +46,18 @@ def series_choice(cls: type[BaseModel], source: Any, handler: Any, shapes: Serie
     ``StatusPayload``, for any other series), a label error paths drop like the union's own."""
     schema: Any = handler(source)  # core schemas as plain dicts: copied and rewritten below
     outer, model = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
-    if model["type"] == "tagged-union" and cls.__dict__.get("__pydantic_complete__"):
+    validators, model = _model_validators(model)  # the envelope's own (the size gate): kept around the union
+    if model["type"] == "tagged-union" and cls.__dict__.get("__pydantic_complete__") and not validators:
         # the class's schema, built already (another model or union names the class): one of its
         # choices, which pydantic-core replaces by the class's own validator, the tagged union --
-        # the union itself would be used as is and then again in each choice (two dispatches)
+        # the union itself would be used as is and then again in each choice (two dispatches).
+        # Under model validators (the envelope's size gate) pydantic-core reuses no validator:
+        # the class's schema is used as it is (below)
         last = model["choices"][next(reversed(model["choices"]))]  # the choice for any other series
         return cast("pydantic_core.CoreSchema", {**outer, "schema": last} if outer is not None else last)
     if model["type"] in ("tagged-union", "definition-ref"):
         return cast("pydantic_core.CoreSchema", schema)
+    ref = validators[0].get("ref") if validators else model.get("ref")
     if model["type"] != "model":
         raise TypeError(f"{cls.__name__}: series_choice needs a model schema, not {model['type']!r}")
     fields = model["schema"]["fields"]
@@ -91,8 +95,22 @@ def series_choice(cls: type[BaseModel], source: Any, handler: Any, shapes: Serie
         return by_series.get(series, any_series) if type(series) is str else any_series
 
     Registry.series_taggers[cls] = tag_of
-    chosen = pydantic_core.core_schema.tagged_union_schema(choices, tag_of, ref=model.get("ref"), metadata={"pydantic_js_functions": [union_js]})
+    chosen: Any = pydantic_core.core_schema.tagged_union_schema(choices, tag_of, ref=None if validators else ref,
+                                                                metadata={"pydantic_js_functions": [union_js]})
+    for validator in reversed(validators):  # the outermost keeps the class's ref, as pydantic puts it
+        chosen = {**validator, "schema": chosen}
     return cast("pydantic_core.CoreSchema", {**outer, "schema": chosen} if outer is not None else chosen)
+
+
+def _model_validators(schema: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A model's schema under its model validators (pydantic wraps the model in them, outermost
+    first, the class's ``ref`` on the outermost): the wrappers, and the schema inside."""
+    wrappers = []
+    while schema["type"] in ("function-after", "function-wrap") and schema.get("schema", {}).get("type") in (
+            "model", "tagged-union", "function-after", "function-wrap"):  # fmt: skip
+        wrappers.append(schema)
+        schema = schema["schema"]
+    return wrappers, schema
 
 
 def _unwrapped(schema: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +125,7 @@ def series_validators(cls: type[BaseModel]) -> dict[str, pydantic_core.SchemaVal
         return found
     schema: Any = cls.__pydantic_core_schema__
     outer, union = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
+    union = _model_validators(union)[1]
     # a stand-in class: pydantic-core would take ``cls``'s own validator (the tagged union) for a
     # model schema naming ``cls``; assignment writes the instance's __dict__ whatever the class
     stand_in = type(cls.__name__, (), {})

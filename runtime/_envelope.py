@@ -23,14 +23,14 @@ from typing import (
 )
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, model_validator
 from typing_extensions import Self
 
-from . import _loads
+from . import _loads, _size
 from ._annotations import PYTHON_VALUES, PlainAny
 from ._coreschema import WireTag, validate_assignment
 from ._errors import ProtocolArgumentError, ProtocolError
-from ._limits import BIG_TEXT, DEFAULT_MAX_BYTES
+from ._limits import DEFAULT_MAX_BYTES
 from ._registry import (
     REPLY_TAG,
     UNKNOWN_EVENT_TAG,
@@ -40,7 +40,7 @@ from ._registry import (
     SeriesShapes,
     classify,
 )
-from ._values import json_data, size_bound
+from ._values import json_data
 
 if TYPE_CHECKING:  # the typed events (the events module imports this one at run time)
     from pydantic._internal._model_construction import ModelMetaclass
@@ -128,6 +128,11 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         if cls is Registry.envelope and Registry.message_adapter is not None:
             return cast(Self, Registry.message_adapter.validate_strings(obj, **kwargs))  # a typed event is an EventMsg
         return super().model_validate_strings(obj, **kwargs)
+
+    @model_validator(mode="after")
+    def _size_gate(self, info: ValidationInfo) -> Self:
+        """Every door's last check: at most the limit written out (see ``_size``)."""
+        return _size.gate(self, info)  # type: ignore[return-value]  # self
 
     # -- construction ------------------------------------------------------------------------
 
@@ -229,13 +234,8 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         """A message from a Python door (or from JSON text near ``limit``: ``bound=False``) is at
         most ``limit`` bytes written out, as ``loads`` requires of JSON text. A cheap upper bound
         first; the message is written out only when that bound is over the limit."""
-        d = self.__dict__
-        if bound:
-            most = 1024 + size_bound(d["payload"], limit) + size_bound(d["series"], limit)
-            if self.__pydantic_extra__:
-                most += size_bound(self.__pydantic_extra__, limit)
-            if most <= limit:
-                return
+        if bound and _size.bound(self) <= limit:
+            return
         size = len(self._to_json())
         if size > limit:
             raise ProtocolError.at("", f"message is {size} bytes as JSON, over the limit of {limit}", "too_large")
@@ -268,14 +268,15 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         # through its metaclass's ``__getattr__`` hook, which costs more than the whole check below)
         if cls is _fast_envelope and (t is str or t is bytes) and type(max_bytes) is int and len(src) <= max_bytes:
             try:
-                msg: EnvelopeBase = _fast_loads(src)  # the typed events' union, tagged by eventType
+                msg: EnvelopeBase = _fast_loads(src, context=_size.SIZED)  # the typed events' union, tagged by eventType
             except ValidationError as exc:
-                return _loads.settle(cls, exc, src, True, strict)
-            if msg.__dict__["identity_type"] == _reply_identity and _loads.is_reply(msg):
-                return _loads.dispatch(src, True, strict)  # a typed event's shape, and a reply
+                msg = _loads.settle(cls, exc, src, True, strict)
+            else:
+                if msg.__dict__["identity_type"] == _reply_identity and _loads.is_reply(msg):
+                    msg = _loads.dispatch(src, True, strict)  # a typed event's shape, and a reply
             # the strict-JSON form of bare NaN tokens is the validator's (``PlainNumber``, ``PlainAny``)
-            if len(src) > BIG_TEXT:  # big: may be longer written out (1e5 -> 100000.0)
-                msg._check_size(max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
+            if len(src) > _quick_text or max_bytes < DEFAULT_MAX_BYTES:  # big: may be longer written out (1e5 -> 100000.0, 4-byte characters)
+                _size.check_text(msg, len(src), max_bytes)
             return msg
         return _loads.load(cls, src, strict, max_bytes)
 
@@ -322,6 +323,8 @@ def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
 _fast_envelope: type[EnvelopeBase] | None = None
 _fast_loads: Any = None
 _reply_identity: str | None = None
+#: JSON text this long or shorter is never over the default limit written out (``_size``)
+_quick_text: int = (DEFAULT_MAX_BYTES - _size.DEFAULTS_ROOM) // _size.TEXT_GROWTH
 #: ``dumps``' serializer of an envelope's ``__dict__`` (``_wire_serializer``)
 _wire: pydantic_core.SchemaSerializer | None = None
 

@@ -9,12 +9,9 @@ from typing import Final
 
 __all__ = ["DEFAULT_MAX_BYTES", "MAX_DEPTH", "MAX_ERRORS", "MAX_INT_DIGITS"]
 
-#: Largest message ``loads`` accepts by default, in bytes (characters for a ``str``).
+#: Largest message any door accepts by default: its UTF-8 bytes written out (``dumps``).
 #: Pass ``max_bytes=`` to ``loads`` to change it per call.
 DEFAULT_MAX_BYTES: Final = 16 * 1024 * 1024
-
-#: JSON text longer than this may be longer written out (1e5 -> 100000.0): ``loads`` checks its size after reading
-BIG_TEXT: Final = DEFAULT_MAX_BYTES >> 2
 
 #: Deepest nesting of arrays/objects in a free-form value (the payload, an unknown key), counted
 #: from that value: the limit of pydantic's JSON parser (a deeper document is not JSON it reads),

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import pydantic_core
 from pydantic import ValidationError
 
+from . import _size
 from ._annotations import PYTHON_VALUES, python_text
 from ._errors import ProtocolArgumentError, ProtocolError
-from ._limits import BIG_TEXT, DEFAULT_MAX_BYTES
 from ._registry import REPLY_TAG, Registry, classify
 from ._values import check_text, json_data
 
@@ -38,8 +38,10 @@ def load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> Env
     if type(max_bytes) is not int:
         raise ProtocolArgumentError.at("", f"max_bytes must be an int, not {type(max_bytes).__name__}", "arguments")
     if t is str or t is bytes or isinstance(src, (str, bytes, bytearray, memoryview)):
-        if len(src) > max_bytes:
-            raise ProtocolError.at("", f"message is {len(src)} bytes, over the limit of {max_bytes}", "too_large")
+        length = _size.text_length(src)
+        if length > max_bytes:
+            unit = "characters" if isinstance(src, str) else "bytes"
+            raise ProtocolError.at("", f"message is {length} {unit}, over the limit of {max_bytes} bytes", "too_large")
         if not isinstance(src, (str, bytes)):
             src = bytes(src)  # a bytearray or memoryview
         json_input = True
@@ -51,10 +53,10 @@ def load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> Env
     else:
         raise ProtocolError.at("", f"message must be JSON text, bytes or a dict, not {type(src).__name__}", "message_type")
     msg = _validate(cls, src, json_input, strict)
-    if not json_input:
-        msg._check_size()  # pyright: ignore[reportPrivateUsage]  # the runtime's own method
-    elif len(src) > BIG_TEXT:  # big JSON text may be longer written out (1e5 -> 100000.0)
-        msg._check_size(max(max_bytes, DEFAULT_MAX_BYTES), bound=False)  # pyright: ignore[reportPrivateUsage]  # the runtime's own method
+    if json_input:  # JSON text may be longer written out (1e5 -> 100000.0, 4-byte characters)
+        _size.check_text(msg, len(src), max_bytes)
+    else:
+        msg._check_size(max_bytes)  # pyright: ignore[reportPrivateUsage]  # the runtime's own method
     return msg
 
 
@@ -64,7 +66,7 @@ def _validate(cls: type[EnvelopeBase], src: Any, json_input: bool, strict: bool)
         return validated(cls.__pydantic_validator__, src, json_input)
     validator = known.validator  # the typed events, tagged by eventType: the common case, fast
     try:
-        msg: EnvelopeBase = validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
+        msg: EnvelopeBase = validator.validate_json(src, context=_size.SIZED) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
     except ValidationError as exc:
         return settle(cls, exc, src, json_input, strict)
     if is_reply(msg):
@@ -110,7 +112,7 @@ def validated(validator: pydantic_core.SchemaValidator | PluggableSchemaValidato
     """``src`` validated as JSON text or (with the Python doors' context) as a dict; pydantic's
     errors as a ``ProtocolError``."""
     try:
-        return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
+        return validator.validate_json(src, context=_size.SIZED) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
     except ValidationError as exc:
         raise ProtocolError.from_validation_error(exc) from None
 

@@ -13,7 +13,7 @@ import json
 import pytest
 from test_pydantic_doors import DOORS, GOOD, door_outcome
 
-from neetbox_protocol import EVENT_CLASSES, EventMsg, ProtocolError
+from neetbox_protocol import DEFAULT_MAX_BYTES, EVENT_CLASSES, EventMsg, ProtocolError
 from neetbox_protocol._registry import Registry
 
 # ----------------------------------------------------------------------------- wire names
@@ -59,3 +59,78 @@ def test_python_names_are_not_wire_names(door, field):
         drop = {"timestamp"}
         expected = {k: v for k, v in without[2].items() if k not in drop}
         assert {k: v for k, v in outcome[2].items() if k not in drop} == {**expected, field.name: frame[field.wire]}, (door, renamed)
+
+
+# ----------------------------------------------------------------------------- size
+
+LIMIT = DEFAULT_MAX_BYTES
+
+
+def _frame(payload_text: str, event_type: str = "some_later_type") -> str:
+    """A complete message (every key, so nothing is added when it is written out) around
+    ``payload_text``, in the compact form ``dumps`` writes."""
+    wire = EventMsg.loads({"eventType": "some_later_type", "timestamp": "2024-01-01T00:00:00.000000"}).json
+    wire.update(eventType=event_type, payload="<payload>")
+    return json.dumps(wire, separators=(",", ":"), ensure_ascii=False).replace('"<payload>"', payload_text)
+
+
+def _verdicts(text: str, doors=DOORS) -> dict[str, str]:
+    return {door: door_outcome(door, text)[0] for door in doors}
+
+
+@pytest.mark.parametrize("event_type", ["some_later_type", "log"])
+def test_every_door_refuses_a_message_over_the_limit(event_type):
+    """17 MiB written out: refused by loads, and by every pydantic door (model_validate,
+    model_validate_json, TypeAdapter(Message), a FastAPI body typed Message...) alike."""
+    payload = json.dumps({"whom": "w", "message": "a" * (17 * 2**20)})
+    assert set(_verdicts(_frame(payload, event_type)).values()) == {"error"}
+
+
+def test_max_bytes_is_the_limit_for_every_kind_of_input():
+    text = _frame(json.dumps("a" * 200))
+    for src in (text, text.encode(), bytearray(text.encode()), memoryview(text.encode()), json.loads(text)):
+        with pytest.raises(ProtocolError, match="over the limit of 100"):
+            EventMsg.loads(src, max_bytes=100)
+        assert EventMsg.loads(src, max_bytes=len(text.encode())).dumps() == text
+
+
+def test_the_limit_counts_utf8_bytes_not_characters():
+    """4-byte characters: a str under the limit in characters is over it in bytes."""
+    text = _frame(json.dumps("\U0001f600" * (LIMIT // 4), ensure_ascii=False))
+    assert len(text) < LIMIT < len(text.encode())
+    for src in (text, text.encode(), bytearray(text.encode()), json.loads(text)):
+        with pytest.raises(ProtocolError, match="over the limit"):
+            EventMsg.loads(src)
+    assert set(_verdicts(text).values()) == {"error"}
+
+
+def _expanding(target: int) -> str:
+    """JSON text under ``target`` bytes whose numbers are longer written out (1e15 ->
+    1000000000000000.0): over ``target`` once written."""
+    n = target // 5 + 1
+    return _frame("[" + ",".join(["1e15"] * n) + "]")
+
+
+def test_text_that_grows_when_written_out_is_refused_through_every_door():
+    text = _expanding(LIMIT // 3)
+    assert len(text) < LIMIT
+    assert set(_verdicts(text).values()) == {"error"}
+    with pytest.raises(ProtocolError, match="over the limit"):
+        EventMsg.loads(json.loads(text))
+
+
+@pytest.mark.parametrize("complete", [True, False], ids=["every key", "defaults added"])
+def test_text_of_exactly_the_limit_has_one_verdict_and_what_is_accepted_reloads(complete):
+    frame = _frame('"x"') if complete else '{"eventType":"some_later_type","payload":"x"}'
+    text = frame.replace('"x"', json.dumps("a" * (LIMIT - len(frame) + 1)))
+    assert len(text.encode()) == LIMIT
+    verdicts = set()
+    for src in (text, text.encode(), bytearray(text.encode()), memoryview(text.encode())):
+        try:
+            msg = EventMsg.loads(src)
+        except ProtocolError:
+            verdicts.add("error")
+            continue
+        verdicts.add("ok")
+        assert EventMsg.loads(msg.dumps()).dumps() == msg.dumps()
+    assert verdicts == ({"ok"} if complete else {"error"})
