@@ -40,7 +40,7 @@ class ProtocolError(ValueError):
         """One entry per field path; alternatives of a union are joined with " or "; at most
         ``MAX_ERRORS`` entries, then one that counts the errors left out. ``prefix``: where the
         validated value sits in the message (``("payload",)`` for a payload model)."""
-        raw: list[Any] = exc.errors(include_url=False)  # pydantic's ErrorDetails, rewritten below
+        raw: list[Any] = exc.errors(include_url=False, include_input=False)  # pydantic's ErrorDetails (the input left out: it may be the whole message, copied per error)
         kept = _closest_shape(raw)
         by_path: dict[str, list[dict[str, Any]]] = {}
         left_out = 0

@@ -78,7 +78,7 @@ def settle(cls: type[EnvelopeBase], exc: ValidationError, src: Any, json_input: 
     """The typed events' union refused ``src``: an event type this version does not know (the
     open envelope), a server's reply (``Message``), or bad input (``exc`` says where). What
     ``Message`` (``KnownMessage`` when strict) decides, validating ``src`` at most once more."""
-    errors = exc.errors(include_url=False)
+    errors = exc.errors(include_url=False, include_input=False)
     if len(errors) == 1 and errors[0]["type"] == "union_tag_invalid":  # an unknown event type
         if strict:
             raise ProtocolError.from_validation_error(exc) from None
