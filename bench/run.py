@@ -9,6 +9,8 @@ Measures, in one run, on the same messages (see messages.py):
 * per message, on JSONL batches of 10 000 and 100 000 messages (the mix repeated);
 * ``import neetbox_protocol`` in a fresh interpreter (median of several runs), next to pydantic;
 * memory of 100 000 loaded scalar messages (tracemalloc), per message;
+* the worst case per MB (worst.py): adversarial 1 MB shapes through every door, accepted and
+  refused, time per MB and peak memory against the budget;
 
 for ours and for the baselines: (a) the original module's stdlib json + dataclass, no validation
 (baseline_stdlib.py); (b) msgspec typed Structs (baseline_msgspec.py); (c) the jsonschema
@@ -44,6 +46,7 @@ import baseline_stdlib  # noqa: E402
 import messages  # noqa: E402
 import orjson  # noqa: E402
 import timing  # noqa: E402
+import worst  # noqa: E402
 
 from neetbox_protocol import EventMsg  # noqa: E402
 
@@ -244,6 +247,13 @@ def targets(res: dict) -> list[dict]:
         ("first message of every event type after import < 1 ms (slowest of ctor+dumps, loads)",
          max(max(v["ctor"], v["loads"]) for v in res["first_message"].values()) * 1e3, "< 1 ms", lambda v: v < 1.0, " ms"),
     ]
+    wc = res["worst_case"]["worst"]
+    rows += [
+        (f"worst case <= {worst.BUDGET_MS_PER_MB:.0f} ms per MB, any shape, any door, accepted or refused ({wc['ms_per_mb_at']})",
+         wc["ms_per_mb"], f"<= {worst.BUDGET_MS_PER_MB:.0f} ms/MB", lambda v: v <= worst.BUDGET_MS_PER_MB, " ms/MB"),
+        (f"worst-case peak memory <= {worst.BUDGET_PEAK:.0f}x the message ({wc['peak_ratio_at']})",
+         wc["peak_ratio"], f"<= {worst.BUDGET_PEAK:.0f}x", lambda v: v <= worst.BUDGET_PEAK, "x"),
+    ]
     bt = res["by_event_type"]
     rows[2:2] = [(f"loads (str) of {t} >= 2x faster than (a) stdlib", bt[t]["stdlib"]["min"] / bt[t]["ours"]["min"], ">= 2.0",
                   lambda v: v >= 2.0, "x") for t in bt]
@@ -322,6 +332,7 @@ def table(res: dict) -> str:
         for k, label in (("loads", "`EventMsg.loads`"), ("message_adapter", "`TypeAdapter(Message).validate_json`"),
                          ("known_adapter", "`TypeAdapter(KnownMessage).validate_json`"))))
     out.append(by_event_type_table(res["by_event_type"]))
+    out.append(worst.table(res["worst_case"], markdown))
     out.append("\n" + markdown(["target", "measured", "goal", "met?"],
                                [[t["target"], f"{t['measured']:.2f} {t['unit']}", t["goal"], "yes" if t["met"] else "**no**"] for t in res["targets"]]))
     return "\n".join(out)
@@ -460,6 +471,8 @@ def main(argv: list[str] | None = None) -> dict:
     res["first_message"] = first_message(1 if quick else 3)
     log("bench: memory...")
     res["memory"] = memory(scalars, mem_n)
+    log("bench: worst case per MB...")
+    res["worst_case"] = worst.measure(1 << 16 if quick else 1 << 20, rounds=1 if quick else 3)
     res["targets"] = targets(res)
     res["ratios"] = {
         **{k: ratios(v, "min") for k, v in res["per_message"].items()},
