@@ -26,7 +26,8 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, model_validator
 from typing_extensions import Self
 
-from . import _loads, _size
+from . import _loads, _objects, _size
+from ._text import escape
 from ._annotations import PYTHON_VALUES, PlainAny
 from ._coreschema import WireTag, validate_assignment
 from ._errors import ProtocolArgumentError, ProtocolError
@@ -183,6 +184,21 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
                 held[name] = before
             raise
 
+    # -- the object model (issue 21): no field deleted, copies share nothing, text escaped --------
+
+    def __delattr__(self, name: str) -> None:
+        _objects.refuse_delete(self, name)
+        super().__delattr__(name)
+
+    def __copy__(self) -> Self:
+        return _objects.copied(self, super().__copy__())  # type: ignore[return-value]  # a copy of self
+
+    def __repr__(self) -> str:
+        return escape(super().__repr__())  # an unknown key's name is written raw by pydantic
+
+    def __str__(self) -> str:
+        return escape(super().__str__())
+
     # -- the original API ----------------------------------------------------------------------
 
     @property
@@ -191,7 +207,11 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         this version does not know. Values are JSON data exactly as ``dumps`` writes them
         (non-finite floats as "NaN"/"Infinity"/"-Infinity"), so ``json.dumps(msg.json)`` is
         strict JSON too."""
-        return pydantic_core.from_json(self._to_json())  # type: ignore[no-any-return]  # a JSON object
+        text = self._to_json()
+        try:
+            return pydantic_core.from_json(text)  # type: ignore[no-any-return]  # a JSON object
+        except ValueError as exc:  # a value changed in place that JSON readers refuse (10**5000)
+            raise self._unwritable(exc) from None
 
     def dumps(self) -> str:
         """The message as RFC 8259 JSON text (compact, UTF-8; see the README's encoding notes)."""

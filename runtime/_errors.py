@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from ._limits import MAX_ERRORS
 from ._registry import Registry
+from ._text import escape
 
 __all__ = ["ProtocolArgumentError", "ProtocolError", "format_path"]
 
@@ -28,7 +29,13 @@ class ProtocolError(ValueError):
 
     def __init__(self, errors: list[dict[str, str]]):
         self.errors = errors
-        super().__init__("; ".join(f"{e['path'] or '<message>'}: {e['message']}" for e in errors))
+        super().__init__("; ".join(f"{escape(e['path']) or '<message>'}: {escape(e['message'])}" for e in errors))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """pickle, copy and deepcopy rebuild the error from its ``errors`` (a worker process of a
+        ``ProcessPoolExecutor`` may raise one): ``Exception``'s own would call ``__init__`` with
+        the message text."""
+        return (type(self), (self.errors,), self.__dict__ or None)
 
     @classmethod
     def at(cls, path: str | tuple[Any, ...], message: str, type_: str = "value_error") -> ProtocolError:

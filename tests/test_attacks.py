@@ -8,12 +8,16 @@ Speed is measured by ``make bench`` (the worst-case rows), never asserted here.
 
 from __future__ import annotations
 
+import copy
 import json
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 from test_pydantic_doors import DOORS, GOOD, door_outcome
 
-from neetbox_protocol import DEFAULT_MAX_BYTES, EVENT_CLASSES, EventMsg, ProtocolError
+from neetbox_protocol import DEFAULT_MAX_BYTES, EVENT_CLASSES, EventMsg, ProtocolArgumentError, ProtocolError
 from neetbox_protocol._registry import Registry
 
 # ----------------------------------------------------------------------------- wire names
@@ -134,3 +138,81 @@ def test_text_of_exactly_the_limit_has_one_verdict_and_what_is_accepted_reloads(
         verdicts.add("ok")
         assert EventMsg.loads(msg.dumps()).dumps() == msg.dumps()
     assert verdicts == ({"ok"} if complete else {"error"})
+
+
+# ----------------------------------------------------------------------------- the object model
+
+
+def _refused() -> ProtocolError:
+    try:
+        EventMsg.loads(json.dumps({"eventType": "scalar", "payload": {"x": "abc", "y": 1}}))
+    except ProtocolError as err:
+        return err
+    raise AssertionError("accepted")
+
+
+def _raise_protocol_error(_: int) -> None:
+    raise _refused()
+
+
+def test_protocol_errors_survive_pickle_copy_deepcopy_and_a_process_pool():
+    err = _refused()
+    arg = ProtocolArgumentError.at("", "EventMsg takes at most 2 positional arguments", "arguments")
+    for e in (err, arg):
+        for clone in (pickle.loads(pickle.dumps(e)), copy.copy(e), copy.deepcopy(e)):
+            assert type(clone) is type(e) and clone.errors == e.errors and str(clone) == str(e)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with pytest.raises(ProtocolError) as info:
+            pool.submit(_raise_protocol_error, 0).result()
+        assert info.value.errors == err.errors
+        assert pool.submit(abs, -1).result() == 1  # the pool still works
+
+
+@pytest.mark.parametrize("how", ["copy", "model_copy", "deepcopy", "pickle"])
+def test_copies_share_no_mutable_data(how):
+    msg = EventMsg.loads(json.dumps({"eventType": "some_later_type", "payload": {"a": [1]}, "note": {"b": [2]}}))
+    clone = {"copy": copy.copy, "model_copy": lambda m: m.model_copy(), "deepcopy": copy.deepcopy,
+             "pickle": lambda m: pickle.loads(pickle.dumps(m))}[how](msg)  # fmt: skip
+    clone.payload["a"].append(3)
+    clone.__pydantic_extra__["note"]["b"].append(4)
+    assert msg.payload == {"a": [1]} and msg.__pydantic_extra__ == {"note": {"b": [2]}}
+
+
+@pytest.mark.parametrize("field", Registry.fields, ids=lambda f: f.name)
+def test_deleting_a_field_is_refused(field):
+    msg = EventMsg.loads(json.dumps({"eventType": "scalar", "payload": {"x": 1, "y": 2}, "note": 1}))
+    before = msg.dumps()
+    for name in {field.name, field.wire}:
+        with pytest.raises(ProtocolError, match="cannot be deleted") as info:
+            delattr(msg, name)
+        assert info.value.errors[0]["path"] == field.wire
+    assert msg.dumps() == before
+    del msg.note  # an unknown key may go
+    assert "note" not in msg.json
+
+
+def test_a_value_changed_in_place_that_json_cannot_carry_is_a_protocol_error():
+    msg = EventMsg.loads(json.dumps({"eventType": "scalar", "payload": {"x": 1, "y": 2}}))
+    msg.payload["x"] = 10**5000
+    for door in (lambda: msg.json, lambda: EventMsg.merge(msg, {})):
+        with pytest.raises(ProtocolError, match="digits") as info:
+            door()
+        assert info.value.errors[0]["path"] == "payload.x"
+
+
+# ----------------------------------------------------------------------------- text
+
+UNSAFE = "\x1b]0;PWNED\x07\x1b[2J\u202e\n\x9b"
+
+
+def test_repr_and_str_of_a_message_escape_control_and_bidi_characters():
+    msg = EventMsg.loads(json.dumps({"eventType": "some_later_type", "payload": UNSAFE, UNSAFE: UNSAFE}))
+    for text in (repr(msg), str(msg)):
+        assert text.isprintable(), text
+
+
+def test_str_of_a_protocol_error_escapes_control_and_bidi_characters():
+    for frame in ({"eventType": UNSAFE}, {"eventType": "some_later_type", "payload": {UNSAFE: 10**5000}}):
+        with pytest.raises(ProtocolError) as info:
+            EventMsg.loads(frame)
+        assert str(info.value).isprintable(), str(info.value)
