@@ -186,6 +186,11 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
 
     # -- the object model (issue 21): no field deleted, copies share nothing, text escaped --------
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        _objects.check_subclass(cls)
+
     def __delattr__(self, name: str) -> None:
         _objects.refuse_delete(self, name)
         super().__delattr__(name)

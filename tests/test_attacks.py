@@ -216,3 +216,13 @@ def test_str_of_a_protocol_error_escapes_control_and_bidi_characters():
         with pytest.raises(ProtocolError) as info:
             EventMsg.loads(frame)
         assert str(info.value).isprintable(), str(info.value)
+
+
+@pytest.mark.parametrize("base", [EventMsg, *EVENT_CLASSES.values()], ids=lambda c: c.__name__)
+def test_a_subclass_that_adds_a_field_is_refused_when_made(base):
+    """Its field would not be written out (the wire form is the schema's): refused, saying so;
+    a subclass adding methods only works."""
+    with pytest.raises(TypeError, match="declares field.* note .*not be written out"):
+        type("WithNote", (base,), {"__annotations__": {"note": int}, "note": 1})
+    plain = type("WithMethod", (base,), {"hello": lambda self: "hi"})
+    assert plain.__name__ == "WithMethod" and plain.hello(None) == "hi"
