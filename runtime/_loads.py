@@ -133,7 +133,7 @@ def python_value(key: str, value: Any, known: frozenset[str]) -> Any:
     """A Python value given for an envelope key: the payload and unknown keys made JSON data
     (``json_data``), a scalar given as a series its JSON text; other keys as they are."""
     if key == "payload" or key not in known:
-        return json_data(value, ((), key))
+        return json_data(value, ((), key), 1)  # the message object is the first level
     if key in _PYTHON_TEXT_KEYS:
         value = python_text(value)
     if type(value) is str and not value.isascii():

@@ -74,7 +74,9 @@ def json_data(value: Any, path: Any = (), depth: int = 0, lenient: bool = True) 
         return value
     if t is float:
         return value if value - value == 0.0 else token(value)
-    if depth >= MAX_DEPTH:
+    # ``depth``: the containers around ``value`` (the message object is one). As JSON text's parser
+    # counts: at most MAX_DEPTH around any value, so a container at MAX_DEPTH must be empty
+    if depth >= MAX_DEPTH and (depth > MAX_DEPTH or not (t is dict or t is list) or value):
         return _too_deep(path)
     if t is dict:
         if type(value) is dict and _plain_keys(value) and _plain_items(list(value.values())):

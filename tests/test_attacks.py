@@ -226,3 +226,33 @@ def test_a_subclass_that_adds_a_field_is_refused_when_made(base):
         type("WithNote", (base,), {"__annotations__": {"note": int}, "note": 1})
     plain = type("WithMethod", (base,), {"hello": lambda self: "hi"})
     assert plain.__name__ == "WithMethod" and plain.hello(None) == "hi"
+
+
+# ----------------------------------------------------------------------------- depth
+
+
+def _nest(n: int, kind: str, inner):
+    for _ in range(n):
+        inner = [inner] if kind == "list" else {"a": inner}
+    return inner
+
+
+@pytest.mark.parametrize("kind", ["list", "dict"])
+@pytest.mark.parametrize("where", ["payload", "unknown key", "typed payload member"])
+@pytest.mark.parametrize("inner", [1, [], {}], ids=["scalar", "empty array", "empty object"])
+def test_text_and_dict_take_the_same_depths_and_what_is_accepted_writes_out(kind, where, inner):
+    for n in range(125, 203):
+        value = _nest(n, kind, inner)
+        data = {"eventType": "some_later_type", "payload": value} if where == "payload" else \
+            {"eventType": "some_later_type", "note": value} if where == "unknown key" else \
+            {"eventType": "hyperparameters", "payload": {"a": value}}  # fmt: skip
+        verdicts = []
+        for src in (json.dumps(data), data):
+            try:
+                msg = EventMsg.loads(src)
+            except ProtocolError:
+                verdicts.append("refused")
+                continue
+            verdicts.append("accepted")
+            assert EventMsg.loads(msg.dumps()).json == msg.json  # written out, read back the same
+        assert verdicts[0] == verdicts[1], (n, verdicts)
