@@ -9,6 +9,8 @@ Measures, in one run, on the same messages (see messages.py):
 * per message, on JSONL batches of 10 000 and 100 000 messages (the mix repeated);
 * ``import neetbox_protocol`` in a fresh interpreter (median of several runs), next to pydantic;
 * memory of 100 000 loaded scalar messages (tracemalloc), per message;
+* the worst case per MB (worst.py): adversarial 1 MB shapes through every door, accepted and
+  refused, time per MB and peak memory against the budget;
 
 for ours and for the baselines: (a) the original module's stdlib json + dataclass, no validation
 (baseline_stdlib.py); (b) msgspec typed Structs (baseline_msgspec.py); (c) the jsonschema
@@ -45,6 +47,7 @@ import messages  # noqa: E402
 import orjson  # noqa: E402
 import server_path  # noqa: E402
 import timing  # noqa: E402
+import worst  # noqa: E402
 
 from neetbox_protocol import EventMsg  # noqa: E402
 
@@ -248,6 +251,13 @@ def targets(res: dict) -> list[dict]:
     sp = res["server_path"]["path"]
     rows.append(("neetbox's server path (loads, 8 reads, 2 assignments, .json twice) >= 1.25x faster than (a) stdlib",
                  sp["stdlib"]["min"] / sp["ours"]["min"], ">= 1.25", lambda v: v >= 1.25, "x"))
+    wc = res["worst_case"]["worst"]
+    rows += [
+        (f"worst case <= {worst.BUDGET_MS_PER_MB:.0f} ms per MB, any shape, any door, accepted or refused ({wc['ms_per_mb_at']})",
+         wc["ms_per_mb"], f"<= {worst.BUDGET_MS_PER_MB:.0f} ms/MB", lambda v: v <= worst.BUDGET_MS_PER_MB, " ms/MB"),
+        (f"worst-case peak memory <= {worst.BUDGET_PEAK:.0f}x the message ({wc['peak_ratio_at']})",
+         wc["peak_ratio"], f"<= {worst.BUDGET_PEAK:.0f}x", lambda v: v <= worst.BUDGET_PEAK, "x"),
+    ]
     bt = res["by_event_type"]
     rows[2:2] = [(f"loads (str) of {t} >= 2x faster than (a) stdlib", bt[t]["stdlib"]["min"] / bt[t]["ours"]["min"], ">= 2.0",
                   lambda v: v >= 2.0, "x") for t in bt]
@@ -332,6 +342,7 @@ def table(res: dict) -> str:
         ["call", LABELS["ours"], LABELS["stdlib"]],
         [[label, fmt_time(sp[k]["ours"]["min"]), f"{fmt_time(sp[k]['stdlib']['min'])} ({sp[k]['stdlib']['min'] / sp[k]['ours']['min']:.2f}x)"]
          for k, label in server_path.ROWS.items()]))
+    out.append(worst.table(res["worst_case"], markdown))
     out.append("\n" + markdown(["target", "measured", "goal", "met?"],
                                [[t["target"], f"{t['measured']:.2f} {t['unit']}", t["goal"], "yes" if t["met"] else "**no**"] for t in res["targets"]]))
     return "\n".join(out)
@@ -472,6 +483,8 @@ def main(argv: list[str] | None = None) -> dict:
     res["first_message"] = first_message(1 if quick else 3)
     log("bench: memory...")
     res["memory"] = memory(scalars, mem_n)
+    log("bench: worst case per MB...")
+    res["worst_case"] = worst.measure(1 << 16 if quick else 1 << 20, rounds=1 if quick else 3)
     res["targets"] = targets(res)
     res["ratios"] = {
         **{k: ratios(v, "min") for k, v in res["per_message"].items()},

@@ -202,7 +202,7 @@ def _python_json_data(value: Any, info: Any) -> Any:
     if info.context is PYTHON_VALUES:  # the package's own doors made it JSON data already
         return value
     try:
-        return json_data(value, (), 0, False)
+        return json_data(value, (), 1, False)  # inside the message object at least
     except ProtocolError as err:
         problem = err.errors[0]  # one: json_data stops at the first
         where = f" (at {problem['path']})" if problem["path"] else ""

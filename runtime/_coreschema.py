@@ -12,7 +12,14 @@ built core schema itself (plain dicts) to be rewritten:
   of a field whose value has a bounded size (pydantic's ``validate_assignment`` copies every
   field of the instance to set one);
 - ``LEAF_UNION``: one error for a union of scalar types, whose message lists what each branch
-  accepts (read from the branches' own schemas).
+  accepts (read from the branches' own schemas);
+- ``gated``: a message class named by another schema (``TypeAdapter(Message)``, a FastAPI body, a
+  field of another model) validates through the size gate after its own validator (``_size.gate``):
+  pydantic's doors have no other place to size what they build. The class's own validator is left
+  as it is (a model validator would cost every ``loads``, which sizes its messages itself);
+- ``WireTag``: the typed events' union of ``loads``' fast path: the tag read under the field's wire
+  key only (pydantic also reads the Python name, so ``{"event_type": "scalar"}`` would pick the
+  scalar event), and its choices without the size gate (``loads`` sizes what it reads).
 
 Nothing else in the runtime reads or writes a core schema. What these learn of a class is kept in
 the registry (``Registry.series_taggers``, ``Registry.series_validators``).
@@ -29,10 +36,11 @@ from typing import Any, cast
 import pydantic_core
 from pydantic import BaseModel, ValidationError
 
+from . import _size
 from ._annotations import PYTHON_VALUES
 from ._registry import Registry, SeriesShapes
 
-__all__ = ["LEAF_UNION", "field_validators", "series_choice", "validate_assignment"]
+__all__ = ["LEAF_UNION", "WireTag", "field_validators", "gated", "series_choice", "validate_assignment"]
 
 
 def series_choice(cls: type[BaseModel], source: Any, handler: Any, shapes: SeriesShapes) -> pydantic_core.CoreSchema:
@@ -45,14 +53,15 @@ def series_choice(cls: type[BaseModel], source: Any, handler: Any, shapes: Serie
     model as it is (the payload's union of every shape). Every choice builds ``cls``, so
     ``type(msg) is cls``; a choice's tag is the shape's name (``PlatformInfo``; the payload's,
     ``StatusPayload``, for any other series), a label error paths drop like the union's own."""
-    schema: Any = handler(source)  # core schemas as plain dicts: copied and rewritten below
+    built: Any = handler(source)
+    if cls.__dict__.get("__pydantic_complete__"):
+        # the class's schema, built already (another model or union names the class): as it is,
+        # the size gate around the union. (pydantic-core reuses a class's own validator for a
+        # model schema only where that validator is the model's alone, not under the gate: the
+        # choices inside are used as they are, one dispatch)
+        return cast("pydantic_core.CoreSchema", built)
+    schema: Any = _ungated(built)  # core schemas as plain dicts: copied and rewritten below
     outer, model = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
-    if model["type"] == "tagged-union" and cls.__dict__.get("__pydantic_complete__"):
-        # the class's schema, built already (another model or union names the class): one of its
-        # choices, which pydantic-core replaces by the class's own validator, the tagged union --
-        # the union itself would be used as is and then again in each choice (two dispatches)
-        last = model["choices"][next(reversed(model["choices"]))]  # the choice for any other series
-        return cast("pydantic_core.CoreSchema", {**outer, "schema": last} if outer is not None else last)
     if model["type"] in ("tagged-union", "definition-ref"):
         return cast("pydantic_core.CoreSchema", schema)
     if model["type"] != "model":
@@ -63,29 +72,27 @@ def series_choice(cls: type[BaseModel], source: Any, handler: Any, shapes: Serie
         raise TypeError(f"{cls.__name__}: the payload is not a union of shapes")
     branches: dict[str, Any] = {c[1]: c[0] for c in union["choices"] if isinstance(c, tuple)}
     base: dict[str, Any] = {k: v for k, v in model.items() if k != "ref"}
-    meta: dict[str, Any] = dict(model.get("metadata") or {})
     by_series, any_series = dict(shapes.by_series), shapes.any_series
 
-    def rules_js(core: Any, js_handler: Any) -> Any:
-        """The JSON Schema pydantic gives the class (FastAPI's OpenAPI): the schema's if/then
-        rules beside the union of every shape, so it judges a message as the schemas do."""
-        json_schema = js_handler(core)
+    choices: dict[Hashable, Any] = {}
+
+    def union_js(core: Any, js_handler: Any) -> Any:
+        """The JSON Schema pydantic gives the class (FastAPI's OpenAPI): one schema, not a oneOf
+        of the choices -- the model with the union of every shape, and the schema's if/then rules
+        beside it, so it judges a message as the schemas do."""
+        json_schema = js_handler(choices[any_series])
         target = js_handler.resolve_ref_schema(json_schema)
         target["allOf"] = [*target.get("allOf", []), *(
             {"if": {"properties": {"series": {"const": series}}, "required": ["series"]},
              "then": {"properties": {"payload": js_handler(branches[label])}}} for series, label in by_series.items())]
         return json_schema
 
-    choices: dict[Hashable, Any] = {}
-
-    def union_js(core: Any, js_handler: Any) -> Any:
-        return js_handler(choices[any_series])  # one schema, the rules inside, not a oneOf of the choices
 
     for label in dict.fromkeys(by_series.values()):
         payload = {**fields["payload"], "schema": branches[label]}
         choices[label] = {**base, "schema": {**model["schema"], "fields": {**fields, "payload": payload}}}
     # last: the choice for any other series (or none), the model as it is
-    choices[any_series] = {**base, "metadata": {**meta, "pydantic_js_functions": [*meta.get("pydantic_js_functions", []), rules_js]}}
+    choices[any_series] = base
 
     def tag_of(value: Any) -> str:
         series: object = value.get("series") if type(value) is dict else getattr(value, "series", None)
@@ -93,7 +100,7 @@ def series_choice(cls: type[BaseModel], source: Any, handler: Any, shapes: Serie
 
     Registry.series_taggers[cls] = tag_of
     chosen = pydantic_core.core_schema.tagged_union_schema(choices, tag_of, ref=model.get("ref"), metadata={"pydantic_js_functions": [union_js]})
-    return cast("pydantic_core.CoreSchema", {**outer, "schema": chosen} if outer is not None else chosen)
+    return _gate({**outer, "schema": chosen} if outer is not None else chosen)
 
 
 def _unwrapped(schema: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +113,7 @@ def series_validators(cls: type[BaseModel]) -> dict[str, pydantic_core.SchemaVal
     found = Registry.series_validators.get(cls)
     if found is not None:
         return found
-    schema: Any = cls.__pydantic_core_schema__
+    schema: Any = _ungated(cls.__pydantic_core_schema__)
     outer, union = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
     # a stand-in class: pydantic-core would take ``cls``'s own validator (the tagged union) for a
     # model schema naming ``cls``; assignment writes the instance's __dict__ whatever the class
@@ -127,7 +134,7 @@ def field_validators(cls: type[BaseModel]) -> dict[str, pydantic_core.SchemaVali
     found = Registry.field_validators.get(cls)
     if found is not None:
         return found
-    schema: Any = cls.__pydantic_core_schema__
+    schema: Any = _ungated(cls.__pydantic_core_schema__)
     outer, model = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
     if model["type"] == "tagged-union":  # series_choice: the choices differ only in the payload
         model = model["choices"][next(reversed(model["choices"]))]
@@ -198,3 +205,68 @@ class _LeafUnion:
 
 LEAF_UNION = _LeafUnion()
 _NOTHING = object()  # no scalar schema accepts it
+
+
+#: marks the size gate's wrapper (``gated``), so that ``WireTag`` can take it off again
+_GATE_MARK = "neetbox_protocol size gate"
+
+
+def gated(cls: type[BaseModel], schema: Any) -> pydantic_core.CoreSchema:
+    """``schema``, the core schema pydantic built for the message class ``cls`` itself, followed by
+    the size gate (``_size.gate``); a schema that names ``cls`` once it is built (another model,
+    a union, a ``TypeAdapter``) holds the gate already, as it is."""
+    if cls.__dict__.get("__pydantic_complete__"):
+        return cast("pydantic_core.CoreSchema", schema)
+    return _gate(schema)
+
+
+def _gate(schema: Any) -> pydantic_core.CoreSchema:
+    """``schema`` followed by the size gate; the class's ref moves to the wrapper, so that a schema
+    naming the class reuses the gated validator and JSON Schema still names the class."""
+    outer, inner = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
+    ref = inner.get("ref")
+    inner = {k: v for k, v in inner.items() if k != "ref"}
+    wrapped = pydantic_core.core_schema.with_info_after_validator_function(_size.gate, inner, ref=ref, metadata={_GATE_MARK: True})
+    return cast("pydantic_core.CoreSchema", {**outer, "schema": wrapped} if outer is not None else wrapped)
+
+
+def _ungated(schema: Any) -> Any:
+    """``schema`` without the size gate ``_gate`` put around it (the class's ref back on the schema
+    inside, or left off where ``keep_ref`` is false: a union's own copy)."""
+    if schema["type"] == "definitions":
+        return {**schema, "schema": _ungated(schema["schema"])}
+    if schema["type"] == "function-after" and (schema.get("metadata") or {}).get(_GATE_MARK):
+        inner = schema["schema"]
+        return {**inner, "ref": schema["ref"]} if schema.get("ref") else inner
+    return schema
+
+
+class WireTag:
+    """Annotation after ``Field(discriminator=name)`` on the typed events' union of ``loads``' fast
+    path. The tagged union pydantic built looks the tag up under the field's wire key alone:
+    pydantic looks it up under the Python name too, and the typed event it picks then fills its
+    wire key with its default, so a frame holding ``event_type`` and no ``eventType`` would be
+    read as that event (wire names only on the wire). Its choices are the classes' own
+    validators, without the size gate: ``loads`` sizes what it reads (``EnvelopeBase._loaded``)."""
+
+    __slots__ = ("wire",)
+
+    def __init__(self, wire: str):
+        self.wire = wire
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> pydantic_core.CoreSchema:
+        schema = handler(source)
+        outer, union = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
+        if union["type"] != "tagged-union":
+            raise TypeError(f"WireTag needs a tagged union, not {union['type']!r}")
+        choices = {}
+        for tag, choice in union["choices"].items():
+            if choice["type"] == "definition-ref":  # the class, named: its schema itself
+                choice = handler.resolve_ref_schema(choice)
+            choice = _ungated(choice)
+            choices[tag] = {k: v for k, v in choice.items() if k != "ref"}  # this union's own copy
+        union = {**union, "discriminator": self.wire, "choices": choices}
+        return cast("pydantic_core.CoreSchema", {**outer, "schema": union} if outer is not None else union)
+
+    def __repr__(self) -> str:
+        return f"WireTag({self.wire!r})"

@@ -9,6 +9,7 @@ it applies are the registry's and the value types'; it decides no schema fact it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import (
@@ -21,20 +22,21 @@ from typing import (
 )
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, TypeAdapter, ValidationError
 from typing_extensions import Self
 
-from . import _loads
+from . import _loads, _objects, _size
+from ._text import escape
 from ._annotations import PYTHON_VALUES, PlainAny
-from ._coreschema import field_validators, validate_assignment
+from ._coreschema import field_validators, gated, validate_assignment
 from ._errors import ProtocolArgumentError, ProtocolError
-from ._limits import BIG_TEXT, DEFAULT_MAX_BYTES
+from ._limits import DEFAULT_MAX_BYTES, MAX_INT_DIGITS
 from ._registry import (
     REPLY_TAG,
     Registry,
     classify,
 )
-from ._values import check_text, json_data, size_bound
+from ._values import check_text, json_data
 
 if TYPE_CHECKING:  # the typed events (the events module imports this one at run time)
     from pydantic._internal._model_construction import ModelMetaclass
@@ -116,6 +118,8 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         typed class: that class, as pydantic does."""
         if cls is Registry.envelope and Registry.message_adapter is not None:
             return cast(Self, Registry.message_adapter.validate_python(obj, **kwargs))  # a typed event is an EventMsg
+        if Registry.envelope is not None:  # a typed class: its validator, then the size gate (``gated``)
+            return cast(Self, _adapter(cls).validate_python(obj, **kwargs))
         return super().model_validate(obj, **kwargs)
 
     @classmethod
@@ -123,6 +127,8 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_json`` (see ``model_validate``)."""
         if cls is Registry.envelope and Registry.message_adapter is not None:
             return cast(Self, Registry.message_adapter.validate_json(json_data, **kwargs))  # a typed event is an EventMsg
+        if Registry.envelope is not None:  # a typed class: its validator, then the size gate (``gated``)
+            return cast(Self, _adapter(cls).validate_json(json_data, **kwargs))
         return super().model_validate_json(json_data, **kwargs)
 
     @classmethod
@@ -130,7 +136,15 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_strings`` (see ``model_validate``)."""
         if cls is Registry.envelope and Registry.message_adapter is not None:
             return cast(Self, Registry.message_adapter.validate_strings(obj, **kwargs))  # a typed event is an EventMsg
+        if Registry.envelope is not None:  # a typed class: its validator, then the size gate (``gated``)
+            return cast(Self, _adapter(cls).validate_strings(obj, **kwargs))
         return super().model_validate_strings(obj, **kwargs)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> pydantic_core.CoreSchema:
+        """Named by another schema (``TypeAdapter(Message)``, a FastAPI body, a model's field), a
+        message class validates through the size gate too (``_coreschema.gated``)."""
+        return gated(cls, handler(source))
 
     # -- construction ------------------------------------------------------------------------
 
@@ -210,6 +224,26 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
                 raise
         self.__pydantic_fields_set__.add(name)
 
+    # -- the object model (issue 21): no field deleted, copies share nothing, text escaped --------
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        _objects.check_subclass(cls)
+
+    def __delattr__(self, name: str) -> None:
+        _objects.refuse_delete(self, name)
+        super().__delattr__(name)
+
+    def __copy__(self) -> Self:
+        return _objects.copied(self, super().__copy__())  # type: ignore[return-value]  # a copy of self
+
+    def __repr__(self) -> str:
+        return escape(super().__repr__())  # an unknown key's name is written raw by pydantic
+
+    def __str__(self) -> str:
+        return escape(super().__str__())
+
     # -- the original API ----------------------------------------------------------------------
 
     @property
@@ -237,11 +271,18 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
 
     def _to_json(self) -> bytes:
         try:
-            return self._write_json()
+            out = self._write_json()
         except (pydantic_core.PydanticSerializationError, ValueError, UnicodeError, OverflowError, RecursionError) as exc:
             # only a payload changed in place (``m.payload["x"] = object()``) can hold such a value:
             # every door makes what it is given JSON data
             raise self._unwritable(exc) from exc
+        # an int of more digits than JSON readers take, set in place (pydantic-core writes it):
+        # only text this long can hold one; a run that long in a string is no error
+        if len(out) > MAX_INT_DIGITS and _LONG_NUMBER.search(out):
+            err = self._bad_value()
+            if err is not None:
+                raise err
+        return out
 
     def _write_json(self) -> bytes:
         # A validated message holds plain JSON data (the payload, kept as dicts and lists) plus
@@ -257,33 +298,33 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     def _unwritable(self, exc: BaseException) -> ProtocolError:
         """The error for a message that cannot be written as JSON, naming the first value that is not
         JSON data (a payload changed in place after validation)."""
+        err = self._bad_value()
+        return err if err is not None else ProtocolError.at("", f"message cannot be written as JSON: {escape(str(exc))}", "unserializable")
+
+    def _bad_value(self) -> ProtocolError | None:
+        """The error naming the first free-form value (the payload, an unknown key) that is not
+        JSON data as every door takes it (changed in place after validation); None if there is none."""
         values = {"payload": self.__dict__["payload"], **(self.__pydantic_extra__ or {})}
         for key, value in values.items():
             try:
-                if json_data(value, ((), key)) == value:
+                if json_data(value, ((), key), 1) == value:
                     continue
                 problem = "is not JSON data (a value changed in place after validation?)"
             except ProtocolError as err:
                 return err
             return ProtocolError.at(key, problem, "unserializable")
-        return ProtocolError.at("", f"message cannot be written as JSON: {exc}", "unserializable")
+        return None
 
     def _check_size(self, limit: int = DEFAULT_MAX_BYTES, bound: bool = True) -> None:
         """A message from a Python door (or from JSON text near ``limit``: ``bound=False``) is at
         most ``limit`` bytes written out, as ``loads`` requires of JSON text. A cheap upper bound
-        first (the most the fields of bounded size can take, ``Registry.reserve``, plus a bound
-        of the others); the message is written out only when that bound is over the limit.
-        Notes whether the message has room for any value of its bounded fields (``_roomy``)."""
-        d = self.__dict__
-        if bound:
-            most = Registry.reserve
-            for name in Registry.unbounded_fields:
-                most += size_bound(d[name], limit)
-            if self.__pydantic_extra__:
-                most += size_bound(self.__pydantic_extra__, limit)
-            if most <= limit:
-                _ROOMY.__set__(self, limit >= DEFAULT_MAX_BYTES)
-                return
+        first (the most the fields of bounded size can take, ``Registry.reserve``, plus the size
+        of the others written out, in C: ``_size.bound``); the message is written out only when
+        that bound is over the limit. Notes whether the message has room for any value of its
+        bounded fields (``_roomy``)."""
+        if bound and Registry.reserve + _size.bound(self) <= limit:
+            _ROOMY.__set__(self, limit >= DEFAULT_MAX_BYTES)
+            return
         size = len(self._to_json())
         if size > limit:
             raise ProtocolError.at("", f"message is {size} bytes as JSON, over the limit of {limit}", "too_large")
@@ -291,12 +332,14 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
 
     def _loaded(self, text_length: int | None, max_bytes: int) -> None:
         """The size check of a message ``loads`` read from JSON text of ``text_length`` characters
-        or bytes (None: from a dict). Text under ``BIG_TEXT`` is within the limit written out; it
-        has room for any value of the bounded fields where it is small enough (``_TEXT_GROWTH``)."""
+        or bytes (None: from a dict), against ``max_bytes``. Text is never longer written out than
+        ``_TEXT_GROWTH`` bytes per character (UTF-8: at most 4; a number token: ``1e15`` ->
+        ``1000000000000000.0``) plus the keys a reader fills in (``Registry.reserve``): text that
+        small is within the limit, and has room for any value of the bounded fields, unmeasured."""
         if text_length is None:
-            self._check_size()
-        elif text_length > BIG_TEXT:  # big JSON text may be longer written out (1e5 -> 100000.0)
-            self._check_size(max(max_bytes, DEFAULT_MAX_BYTES), bound=False)
+            self._check_size(max_bytes)
+        elif _TEXT_GROWTH * text_length + Registry.reserve > max_bytes:  # may be over it written out
+            self._check_size(max_bytes, bound=False)
         else:
             _ROOMY.__set__(self, _TEXT_GROWTH * text_length + Registry.reserve <= DEFAULT_MAX_BYTES)
 
@@ -330,9 +373,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             try:
                 msg: EnvelopeBase = _fast_loads(src)  # the typed events' union, tagged by eventType
             except ValidationError as exc:
-                return _loads.settle(cls, exc, src, True, strict)
-            if msg.__dict__["identity_type"] == _reply_identity and _loads.is_reply(msg):
-                return _loads.dispatch(src, True, strict)  # a typed event's shape, and a reply
+                msg = _loads.settle(cls, exc, src, True, strict)
+            else:
+                if msg.__dict__["identity_type"] == _reply_identity and _loads.is_reply(msg):
+                    msg = _loads.dispatch(src, True, strict)  # a typed event's shape, and a reply
             # the strict-JSON form of bare NaN tokens is the validator's (``PlainNumber``, ``PlainAny``)
             msg._loaded(len(src), max_bytes)
             return msg
@@ -357,8 +401,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         series = self.__dict__.get("series")
         if isinstance(series, str):  # the shape the series selects, if it names one
             model = cls._series_models.get(series, model)
+        payload = self.__dict__["payload"]
+        json_data(payload, ((), "payload"), 1)  # what no door takes, set in place (a 5 000-digit int)
         try:
-            return _adapter(model).validate_python(self.payload)
+            return _adapter(model).validate_python(payload)
         except ValidationError as exc:  # a payload changed in place since the message was validated
             raise ProtocolError.from_validation_error(exc, ("payload",)) from None
 
@@ -374,6 +420,10 @@ def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
         raise ProtocolError.at("", f"merge: {name} must be an EventMsg or a dict, not {type(value).__name__}", "message_type")
     return cast("Mapping[str, Any]", value)
 
+
+#: a run of digits longer than a JSON reader takes as a number, starting where the run starts
+#: (the look-behind keeps the search linear in the text)
+_LONG_NUMBER = re.compile(rb"(?<![0-9])[0-9]{%d}" % (MAX_INT_DIGITS + 1))
 
 #: the slot ``EnvelopeBase._roomy`` (its descriptor: set and read without any attribute hook)
 _ROOMY: Any = EnvelopeBase.__dict__["_roomy"]

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from ._limits import MAX_ERRORS
 from ._registry import Registry
+from ._text import escape
 
 __all__ = ["ProtocolArgumentError", "ProtocolError", "format_path"]
 
@@ -33,10 +34,16 @@ class ProtocolError(ValueError):
 
     def __init__(self, errors: list[dict[str, str]]):
         self.errors = errors
-        text = "; ".join(f"{e['path'] or '<message>'}: {e['message']}" for e in errors[: self.SHOWN])
+        text = "; ".join(f"{escape(e['path']) or '<message>'}: {escape(e['message'])}" for e in errors[: self.SHOWN])
         if len(errors) > self.SHOWN:
             text += f"; and {len(errors) - self.SHOWN} more (see .errors)"
         super().__init__(text)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """pickle, copy and deepcopy rebuild the error from its ``errors`` (a worker process of a
+        ``ProcessPoolExecutor`` may raise one): ``Exception``'s own would call ``__init__`` with
+        the message text."""
+        return (type(self), (self.errors,), self.__dict__ or None)
 
     @classmethod
     def at(cls, path: str | tuple[Any, ...], message: str, type_: str = "value_error") -> ProtocolError:
@@ -48,7 +55,7 @@ class ProtocolError(ValueError):
         """One entry per field path; alternatives of a union are joined with " or "; at most
         ``MAX_ERRORS`` entries, then one that counts the errors left out. ``prefix``: where the
         validated value sits in the message (``("payload",)`` for a payload model)."""
-        raw: list[Any] = exc.errors(include_url=False)  # pydantic's ErrorDetails, rewritten below
+        raw: list[Any] = exc.errors(include_url=False, include_input=False)  # pydantic's ErrorDetails (the input left out: it may be the whole message, copied per error)
         kept = _closest_shape(raw)
         by_path: dict[str, list[dict[str, Any]]] = {}
         left_out = 0

@@ -11,17 +11,14 @@ import pydantic_core
 
 __all__ = ["DEFAULT_MAX_BYTES", "MAX_DEPTH", "MAX_ERRORS", "MAX_INT_DIGITS"]
 
-#: Largest message ``loads`` accepts by default, in bytes (characters for a ``str``).
+#: Largest message any door accepts by default: its UTF-8 bytes written out (``dumps``).
 #: Pass ``max_bytes=`` to ``loads`` to change it per call.
 DEFAULT_MAX_BYTES: Final = 16 * 1024 * 1024
 
-#: JSON text longer than this may be longer written out (1e5 -> 100000.0): ``loads`` checks its size after reading
-BIG_TEXT: Final = DEFAULT_MAX_BYTES >> 2
-
-#: Deepest nesting of arrays/objects in a free-form value (the payload, an unknown key), counted
-#: from that value: the limit of pydantic's JSON parser (a deeper document is not JSON it reads),
-#: so every door takes what JSON text can carry and a message read from a dict can be written out
-#: and read back.
+#: Most arrays/objects around any value of a message, the message object included (a payload's
+#: innermost value sits in at most MAX_DEPTH - 1 of its own): the limit of pydantic's JSON parser
+#: (a deeper document is not JSON it reads), so every door takes what JSON text can carry and a
+#: message read from a dict can be written out and read back.
 MAX_DEPTH: Final = 200
 
 #: Longest integer, in decimal digits: what pydantic's JSON parser and Python's ``int(str)``

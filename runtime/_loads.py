@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pydantic_core
 from pydantic import ValidationError
 
+from . import _size
 from ._annotations import PYTHON_VALUES, python_text
 from ._errors import ProtocolArgumentError, ProtocolError
 from ._registry import REPLY_TAG, Registry, classify
@@ -37,8 +38,10 @@ def load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> Env
     if type(max_bytes) is not int:
         raise ProtocolArgumentError.at("", f"max_bytes must be an int, not {type(max_bytes).__name__}", "arguments")
     if t is str or t is bytes or isinstance(src, (str, bytes, bytearray, memoryview)):
-        if len(src) > max_bytes:
-            raise ProtocolError.at("", f"message is {len(src)} bytes, over the limit of {max_bytes}", "too_large")
+        length = _size.text_length(src)
+        if length > max_bytes:
+            unit = "characters" if isinstance(src, str) else "bytes"
+            raise ProtocolError.at("", f"message is {length} {unit}, over the limit of {max_bytes} bytes", "too_large")
         if not isinstance(src, (str, bytes)):
             src = bytes(src)  # a bytearray or memoryview
         json_input = True
@@ -72,7 +75,7 @@ def settle(cls: type[EnvelopeBase], exc: ValidationError, src: Any, json_input: 
     """The typed events' union refused ``src``: an event type this version does not know (the
     open envelope), a server's reply (``Message``), or bad input (``exc`` says where). What
     ``Message`` (``KnownMessage`` when strict) decides, validating ``src`` at most once more."""
-    errors = exc.errors(include_url=False)
+    errors = exc.errors(include_url=False, include_input=False)
     if len(errors) == 1 and errors[0]["type"] == "union_tag_invalid":  # an unknown event type
         if strict:
             raise ProtocolError.from_validation_error(exc) from None
@@ -106,7 +109,7 @@ def validated(validator: pydantic_core.SchemaValidator | PluggableSchemaValidato
     """``src`` validated as JSON text or (with the Python doors' context) as a dict; pydantic's
     errors as a ``ProtocolError``."""
     try:
-        return validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
+        return validator.validate_json(src, context=_size.SIZED) if json_input else validator.validate_python(src, context=PYTHON_VALUES)  # type: ignore[no-any-return]  # a message
     except ValidationError as exc:
         raise ProtocolError.from_validation_error(exc) from None
 
@@ -127,7 +130,7 @@ def python_value(key: str, value: Any, known: frozenset[str]) -> Any:
     """A Python value given for an envelope key: the payload and unknown keys made JSON data
     (``json_data``), a scalar given as a series its JSON text; other keys as they are."""
     if key == "payload" or key not in known:
-        return json_data(value, ((), key))
+        return json_data(value, ((), key), 1)  # the message object is the first level
     if key in _PYTHON_TEXT_KEYS:
         value = python_text(value)
     if type(value) is str and not value.isascii():

@@ -17,6 +17,7 @@ import pydantic_core
 from pydantic import Field, TypeAdapter
 
 from . import _envelope
+from ._coreschema import WireTag
 from ._registry import (
     REPLY_TAG,
     UNKNOWN_EVENT_TAG,
@@ -63,7 +64,8 @@ def register_events(
     # built here, at import, like every model's validator (no ``defer_build``): the first message
     # of each type must cost what later ones do, or neetbox's client widens its startup race
     # (it may flush queued sends before its handshake when building one takes milliseconds)
-    R.known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type")])  # type: ignore[arg-type, unused-ignore]  # the union above (unused with pydantic 2.12)
+    wire_tag = WireTag(R.wire_names.get("event_type", "event_type"))  # the tag under its wire key alone, no size gate
+    R.known_adapter = TypeAdapter(Annotated[union, Field(discriminator="event_type"), wire_tag])  # type: ignore[arg-type, unused-ignore]  # the union above (unused with pydantic 2.12)
     # the fast path's copies, module globals of the envelope's module (read for every message)
     fast = (envelope, R.known_adapter.validator.validate_json, reply_rule.identity)
     _envelope._fast_envelope, _envelope._fast_loads, _envelope._reply_identity = fast  # pyright: ignore[reportPrivateUsage]  # set here, once

@@ -114,11 +114,13 @@ def classify(event_type: object, identity_type: object, payload: object) -> str:
 def known_message_tag(value: Any) -> str:
     """``KnownMessage``'s discriminator: ``classify``'s tag, but an unknown event type is kept (it
     matches no tag: pydantic reports it)."""
-    if isinstance(value, Mapping):
+    if isinstance(value, Mapping):  # wire data: wire keys only (``event_type`` is an unknown key there)
         event_type, identity_type, payload = value.get("eventType"), value.get("identityType"), value.get("payload")
-    else:
-        event_type = getattr(value, "event_type", None)
-        identity_type, payload = getattr(value, "identity_type", None), getattr(value, "payload", None)
+    elif Registry.envelope is not None and isinstance(value, Registry.envelope):  # a message: its fields
+        d = value.__dict__
+        event_type, identity_type, payload = d.get("event_type"), d.get("identity_type"), d.get("payload")
+    else:  # anything else is no message: the open envelope's validator says so
+        event_type = identity_type = payload = None
     tag = classify(event_type, identity_type, payload)
     return event_type if tag == UNKNOWN_EVENT_TAG and type(event_type) is str else tag
 

@@ -50,7 +50,8 @@ def test_quick_bench_produces_every_figure(tmp_path):
     assert set(res["memory"]) == {"ours", *BASELINES}
     assert all(v["bytes_per_message"] > 0 for v in res["memory"].values())
 
-    assert len(res["targets"]) == 10 + len(res["by_event_type"])  # one loads target per event type of the mix
+    assert len(res["targets"]) == 12 + len(res["by_event_type"])  # one loads target per event type of the mix
+    assert res["worst_case"]["shapes"] and all(c["ms_per_mb"] >= 0 for row in res["worst_case"]["shapes"].values() for c in row.values())
     assert set(res["pydantic_native"]) == {"loads", "message_adapter", "known_adapter"}
     sys.path.insert(0, str(ROOT / "bench"))
     import server_path

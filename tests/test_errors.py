@@ -78,7 +78,11 @@ def test_size_limit_is_configurable():
     text = frame()
     with pytest.raises(ProtocolError, match="over the limit of 10"):
         EventMsg.loads(text, max_bytes=10)
-    assert EventMsg.loads(text, max_bytes=len(text)).payload == {"x": 1, "y": 2.5}
+    written = len(EventMsg.loads(text).dumps().encode())  # the limit is the message's size written out
+    assert written > len(text)  # (the keys a reader fills in are written too)
+    assert EventMsg.loads(text, max_bytes=written).payload == {"x": 1, "y": 2.5}
+    with pytest.raises(ProtocolError, match=f"over the limit of {written - 1}"):
+        EventMsg.loads(text, max_bytes=written - 1)
 
 
 def test_strict_rejects_unknown_event_types():

@@ -42,6 +42,8 @@ def _model_schema(cls) -> dict:
     schema = cls.__pydantic_core_schema__
     if schema["type"] == "definitions":
         schema = schema["schema"]
+    while schema["type"] == "function-after":  # the envelope's size gate
+        schema = schema["schema"]
     if schema["type"] == "tagged-union":
         schema = schema["choices"][registry.SERIES_SHAPES[cls.model_fields["event_type"].default].any_series]
     return schema

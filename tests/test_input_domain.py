@@ -15,21 +15,26 @@ tried (tools/fuzz_report.py).
 
 from __future__ import annotations
 
+import copy
 import decimal
 import enum
 import fractions
 import json
+import pickle
 import sqlite3
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 from support import examples, wire_vectors
 
-from neetbox_protocol import MAX_DEPTH, MAX_ERRORS, MAX_INT_DIGITS, EventMsg, ProtocolError
+from neetbox_protocol import MAX_DEPTH, MAX_ERRORS, MAX_INT_DIGITS, EventMsg, Message, ProtocolError
 from neetbox_protocol._limits import NEG_INT_BOUND
 from neetbox_protocol._runtime import DEFAULT_MAX_BYTES, ProtocolArgumentError
+
+MESSAGE = TypeAdapter(Message)
 
 FRAMES = [v["frame"] for v in wire_vectors()]
 
@@ -349,3 +354,45 @@ def test_fuzz_python_doors_keep_both_rules(call):
     round_trips(msg)  # accepted: every way out and back works and agrees
     if msg.__class__ is not EventMsg:
         only_protocol_error(lambda: msg.typed_payload)
+
+
+# ----------------------------------------------------------------------------- fuzzing pydantic's doors and copies
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8),
+              st.sampled_from(["NaN", "\x1b[2J", "\u202e", "CON", "1e5"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=4)),
+    max_leaves=12,
+)  # fmt: skip
+WIRE_KEYS = sorted({"payload", "series", "projectId", "runId", "eventId", "identityType", "timestamp", "historyLen", "id", "extra",
+                    "event_type", "project_id", "event_id"})  # fmt: skip
+PYDANTIC_DOORS = {
+    "model_validate": lambda text, data: EventMsg.model_validate(data),
+    "model_validate_json": lambda text, data: EventMsg.model_validate_json(text),
+    "TypeAdapter.validate_python": lambda text, data: MESSAGE.validate_python(data),
+    "TypeAdapter.validate_json": lambda text, data: MESSAGE.validate_json(text.encode()),
+    "copy": lambda text, data: copy.copy(EventMsg.loads(text)),
+    "deepcopy": lambda text, data: copy.deepcopy(EventMsg.loads(text)),
+    "pickle": lambda text, data: pickle.loads(pickle.dumps(EventMsg.loads(text))),
+    "model_copy": lambda text, data: EventMsg.loads(text).model_copy(),
+}
+
+
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.sampled_from(sorted(PYDANTIC_DOORS)), event_types, st.dictionaries(st.sampled_from(WIRE_KEYS), json_values, max_size=4))
+def test_fuzz_pydantic_doors_and_copies_agree_with_loads(door, event_type, fields):
+    """pydantic's doors and the copies take what ``loads`` takes, as the same message, and
+    nothing else; what they give back is written out and read back the same."""
+    data = {"eventType": event_type, "timestamp": "2024-01-01T00:00:00.000000", **fields}
+    text = json.dumps(data)
+    try:
+        expected = EventMsg.loads(text).dumps()
+    except ProtocolError:
+        expected = None
+    try:
+        msg = PYDANTIC_DOORS[door](text, data)
+    except (ProtocolError, ValidationError):
+        assert expected is None, (door, text)
+        return
+    assert msg.dumps() == expected, (door, text)
+    round_trips(msg)
