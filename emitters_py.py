@@ -100,12 +100,42 @@ def envelope_fields(schemas: dict[str, dict]) -> list[dict]:
     value ("str" for a string enum such as identityType, else "json"), and the most bytes its
     value takes written out (``max_written_size``; None where the schema sets no bound)."""
     fields = []
+    constrained = _constrained_keys(schemas["message.schema.json"])
     for key, prop in schemas["envelope.schema.json"]["properties"].items():
         refs = [b.get("$ref", "") for b in prop.get("anyOf", [prop])]
         str_enum = any(schemas.get(r, {}).get("enum") for r in refs)
         fields.append({"name": re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(), "wire": key, "kind": "str" if str_enum else "json",
-                       "max_size": max_written_size(schemas, prop, "envelope.schema.json")})  # fmt: skip
+                       "max_size": max_written_size(schemas, prop, "envelope.schema.json"),
+                       "integer": None if key in constrained else _integer_type(schemas, refs)})  # fmt: skip
     return fields
+
+
+def _integer_type(schemas: dict[str, dict], refs: list[str]) -> str | None:
+    """The registry constant of the bounded integer type (``INT64``) a field refers to, alone or
+    beside null; None for any other field."""
+    targets = [r.partition("#/$defs/")[2] for r in refs if r.startswith(COMMON + "#/$defs/")]
+    if len(targets) != 1:
+        return None
+    node = schemas[COMMON]["$defs"][targets[0]]
+    if node.get("type") != "integer" or "minimum" not in node or "maximum" not in node:
+        return None
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", targets[0]).upper()
+
+
+def _constrained_keys(node: object) -> set[str]:
+    """The keys some branch of message.schema.json constrains (``properties``), examples apart:
+    an envelope field any message class may read otherwise than the envelope."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "properties" and isinstance(v, dict):
+                found.update(v)
+            if k not in ("examples", "default", "const"):
+                found |= _constrained_keys(v)
+    elif isinstance(node, list):
+        for v in node:
+            found |= _constrained_keys(v)
+    return found
 
 
 def max_written_size(schemas: dict[str, dict], node: dict, rel: str) -> int | None:

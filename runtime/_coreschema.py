@@ -226,7 +226,7 @@ def _gate(schema: Any) -> pydantic_core.CoreSchema:
     outer, inner = (schema, schema["schema"]) if schema["type"] == "definitions" else (None, schema)
     ref = inner.get("ref")
     inner = {k: v for k, v in inner.items() if k != "ref"}
-    wrapped = pydantic_core.core_schema.with_info_after_validator_function(_size.gate, inner, ref=ref, metadata={_GATE_MARK: True})
+    wrapped = pydantic_core.core_schema.with_info_after_validator_function(_size.gate, cast("pydantic_core.CoreSchema", inner), ref=ref, metadata={_GATE_MARK: True})
     return cast("pydantic_core.CoreSchema", {**outer, "schema": wrapped} if outer is not None else wrapped)
 
 

@@ -106,8 +106,9 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     _payload_model: ClassVar[Any] = None
     # series -> the generated model of the shape it selects, on a typed event whose series does
     _series_models: ClassVar[dict[str, Any]] = {}
-    if TYPE_CHECKING:  # a field of the generated EventMsg
+    if TYPE_CHECKING:  # a field of the generated EventMsg; the slot above
         payload: Any
+        _roomy: bool
 
     # -- pydantic's entry points on the open envelope dispatch like ``loads`` -------------------
 
@@ -119,7 +120,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         if cls is Registry.envelope and Registry.message_adapter is not None:
             return cast(Self, Registry.message_adapter.validate_python(obj, **kwargs))  # a typed event is an EventMsg
         if Registry.envelope is not None:  # a typed class: its validator, then the size gate (``gated``)
-            return cast(Self, _adapter(cls).validate_python(obj, **kwargs))
+            return cast(Self, _adapter(cast(Any, cls)).validate_python(obj, **kwargs))
         return super().model_validate(obj, **kwargs)
 
     @classmethod
@@ -128,7 +129,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         if cls is Registry.envelope and Registry.message_adapter is not None:
             return cast(Self, Registry.message_adapter.validate_json(json_data, **kwargs))  # a typed event is an EventMsg
         if Registry.envelope is not None:  # a typed class: its validator, then the size gate (``gated``)
-            return cast(Self, _adapter(cls).validate_json(json_data, **kwargs))
+            return cast(Self, _adapter(cast(Any, cls)).validate_json(json_data, **kwargs))
         return super().model_validate_json(json_data, **kwargs)
 
     @classmethod
@@ -137,7 +138,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         if cls is Registry.envelope and Registry.message_adapter is not None:
             return cast(Self, Registry.message_adapter.validate_strings(obj, **kwargs))  # a typed event is an EventMsg
         if Registry.envelope is not None:  # a typed class: its validator, then the size gate (``gated``)
-            return cast(Self, _adapter(cls).validate_strings(obj, **kwargs))
+            return cast(Self, _adapter(cast(Any, cls)).validate_strings(obj, **kwargs))
         return super().model_validate_strings(obj, **kwargs)
 
     @classmethod
@@ -175,11 +176,32 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # a marker pydantic reads
 
     def __setattr__(self, name: str, value: Any) -> None:
+        bounded = _bounded.get(name)  # a field of bounded size, by its Python or wire name: the common case, first
+        if bounded is not None:
+            # that field's own check, and the size limit only where the message was not known to
+            # have room for any value of such fields (``_roomy``). The same verdict and result as
+            # pydantic's ``validate_assignment`` (tests/test_fast_paths.py compares them)
+            ints = _plain_ints.get(bounded)
+            if ints is None or type(value) is not int or not ints[0] <= value <= ints[1]:  # else: an int the field takes as it is
+                value = self._bounded_value(bounded, value)
+            held: dict[str, Any] = self.__dict__  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
+            before = held[bounded]
+            held[bounded] = value
+            try:
+                roomy = self._roomy  # the slot (no pydantic hook while it is set)
+            except AttributeError:  # not known (a copy, a message from pydantic's own doors): measure
+                roomy = False
+            if not roomy:
+                try:
+                    self._check_size()
+                except ProtocolError:
+                    held[bounded] = before
+                    raise
+            self.__pydantic_fields_set__.add(bounded)
+            return None
         if name[:1] == "_":  # pydantic's own private attributes
             return super().__setattr__(name, value)
         name = Registry.python_names.get(name, name)  # ``m.projectId = ...`` sets the field ``project_id``
-        if name in Registry.bounded_fields:
-            return self._set_bounded(name, value)
         value = _loads.python_value(name, value, Registry.field_names)
         field = name in Registry.field_names
         before = self.__dict__.get(name, _ABSENT) if field else (self.__pydantic_extra__ or {}).get(name, _ABSENT)
@@ -197,32 +219,28 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
                 held[name] = before
             raise
 
-    def _set_bounded(self, name: str, value: Any) -> None:
-        """Assignment of a field whose value has a bounded size (an id, a number, the identity
-        type): that field's own check, and the size limit only where the message was not known
-        to have room for any value of such fields (``_roomy``). The same verdict and result as
-        pydantic's ``validate_assignment`` (tests/test_fast_paths.py compares them)."""
-        if type(value) is str and not value.isascii():
+    def _bounded_value(self, name: str, value: Any) -> Any:
+        """``value`` as the field ``name`` (of bounded size: an id, a number, the identity type)
+        takes it: its own validator's result, remembered for a value met before (``_accepted``)."""
+        # an id, an event type, an identity type: the same few again and again. A str by its
+        # text; anything else (an Enum member, whose own hash is a Python method) by identity,
+        # the entry holding it alive so that its id names no other object while it is there
+        t = type(value)
+        key = (type(self), name, value if t is str else id(value))
+        hit = _accepted.get(key)
+        if hit is not None and (t is str or hit[0] is value):
+            return hit[1]
+        if t is str and not value.isascii():
             check_text(value, Registry.wire_names.get(name, name))
         validators = Registry.field_validators.get(type(self)) or field_validators(type(self))
         try:
-            value = validators[name].validate_python(value, context=PYTHON_VALUES)
+            validated = validators[name].validate_python(value, context=PYTHON_VALUES)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc, (name,)) from None
-        held: dict[str, Any] = self.__dict__  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
-        before = held[name]
-        held[name] = value
-        try:
-            roomy = _ROOMY.__get__(self)
-        except AttributeError:  # not known (a copy, a message from pydantic's own doors): measure
-            roomy = False
-        if not roomy:
-            try:
-                self._check_size()
-            except ProtocolError:
-                held[name] = before
-                raise
-        self.__pydantic_fields_set__.add(name)
+        if len(_accepted) >= _ACCEPTED_MOST:
+            _accepted.clear()
+        _accepted[key] = (value, validated)
+        return validated
 
     # -- the object model (issue 21): no field deleted, copies share nothing, text escaped --------
 
@@ -251,15 +269,11 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         """The wire form as a new dict: the ten envelope keys in neetbox's order, then any keys
         this version does not know. Values are JSON data exactly as ``dumps`` writes them
         (non-finite floats as "NaN"/"Infinity"/"-Infinity"), so ``json.dumps(msg.json)`` is
-        strict JSON too. The dict is new; the payload and unknown keys' values in it are the
-        message's own (a validated message holds them as JSON data already): a change made
-        through them is a change of the message, checked where any change in place is, at
-        ``dumps()``."""
-        out = dict(zip(Registry.wire_keys_in_order, Registry.fields_getter(self.__dict__)))
-        for wire in Registry.enum_wire_keys:  # a str Enum (identityType) as the str it is
-            value = out[wire]
-            if value is not None:
-                out[wire] = value.value
+        strict JSON too; ``identityType`` is the ``IdentityType`` member, a str, as in neetbox
+        0.6.0. The dict is new; the payload and unknown keys' values in it are the message's own
+        (a validated message holds them as JSON data already): a change made through them is a
+        change of the message, checked where any change in place is, at ``dumps()``."""
+        out: dict[str, Any] = _json_of(self.__dict__)
         extra = self.__pydantic_extra__
         if extra:
             out.update(extra)
@@ -378,7 +392,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
                 if msg.__dict__["identity_type"] == _reply_identity and _loads.is_reply(msg):
                     msg = _loads.dispatch(src, True, strict)  # a typed event's shape, and a reply
             # the strict-JSON form of bare NaN tokens is the validator's (``PlainNumber``, ``PlainAny``)
-            msg._loaded(len(src), max_bytes)
+            if len(src) <= _roomy_text and max_bytes >= DEFAULT_MAX_BYTES:  # small: ``_loaded`` without the call
+                _set_roomy(msg, True)
+            else:
+                msg._loaded(len(src), max_bytes)
             return msg
         return _loads.load(cls, src, strict, max_bytes)
 
@@ -441,3 +458,18 @@ _fast_loads: Any = None
 _reply_identity: str | None = None
 #: ``dumps``' serializer of an envelope's ``__dict__`` (``_wire_serializer``)
 _wire: pydantic_core.SchemaSerializer | None = None
+#: ``.json``'s dict of an envelope's ``__dict__`` (``_register._json_builder``)
+_json_of: Any = None
+#: field -> (minimum, maximum) of an integer field every class takes as it is (the registry's
+#: ``EnvelopeField.integer``): assignment stores such an int without a validator
+_plain_ints: dict[str, tuple[int, int]] = {}
+#: (class, field, a str or the id of another value) -> (the value, what the field's validator made of
+#: it): assignment of a value met before (a server sets the same few again and again); cleared when full
+_accepted: dict[Any, Any] = {}
+_ACCEPTED_MOST = 4096
+#: the fields of bounded size, by Python name and by wire name -> Python name (assignment's fast path)
+_bounded: dict[str, str] = {}
+#: JSON text this long or shorter is within the default limit written out, with room (``_loaded``)
+_roomy_text: int = -1
+#: sets the slot ``_roomy`` of a message (its descriptor's ``__set__``, bound once)
+_set_roomy: Any = _ROOMY.__set__

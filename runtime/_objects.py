@@ -13,7 +13,7 @@ everything already. Keeps no state.
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._errors import ProtocolError
 from ._registry import Registry
@@ -34,7 +34,7 @@ def refuse_delete(msg: EnvelopeBase, name: str) -> None:
 
 def copied(original: EnvelopeBase, shallow: EnvelopeBase) -> EnvelopeBase:
     """``shallow`` (pydantic's copy of ``original``) with its own payload and unknown keys."""
-    d = shallow.__dict__
+    d: dict[str, Any] = shallow.__dict__  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
     d["payload"] = copy.deepcopy(original.__dict__["payload"])
     extra = original.__pydantic_extra__
     if extra is not None:

@@ -10,14 +10,14 @@ comes from the tables it is given.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import itemgetter
-from typing import TYPE_CHECKING, Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Union
 
 import pydantic_core
 from pydantic import Field, TypeAdapter
 
 from . import _envelope
 from ._coreschema import WireTag
+from ._limits import DEFAULT_MAX_BYTES
 from ._registry import (
     REPLY_TAG,
     UNKNOWN_EVENT_TAG,
@@ -48,9 +48,6 @@ def register_events(
     R.wire_names = {f.name: f.wire for f in fields if f.wire != f.name}
     R.python_names = {f.wire: f.name for f in fields if f.wire != f.name}
     R.wire_keys = frozenset(f.wire for f in fields)
-    R.wire_keys_in_order = tuple(f.wire for f in fields)
-    R.fields_getter = itemgetter(*(f.name for f in fields))
-    R.enum_wire_keys = tuple(f.wire for f in fields if f.kind == "str")
     R.bounded_fields = frozenset(f.name for f in fields if f.max_size is not None)
     R.unbounded_fields = tuple(f.name for f in fields if f.max_size is None)
     # the most the bounded fields take written out, with every key, colon, comma and the braces
@@ -72,6 +69,14 @@ def register_events(
     for sub in (*classes.values(), reply):
         _envelope._adapter(sub._payload_model)  # pyright: ignore[reportPrivateUsage]  # the runtime's own attribute
     _envelope._wire = _wire_serializer(fields)  # pyright: ignore[reportPrivateUsage]  # set here, once
+    _envelope._json_of = _json_builder(fields)  # pyright: ignore[reportPrivateUsage]  # set here, once
+    _envelope._plain_ints = {f.name: (f.integer.minimum, f.integer.maximum) for f in fields  # pyright: ignore[reportPrivateUsage]  # set here, once
+                             if f.integer is not None and f.integer.minimum is not None and f.integer.maximum is not None}
+    _envelope._bounded = {**{f.name: f.name for f in fields if f.max_size is not None},  # pyright: ignore[reportPrivateUsage]  # set here, once
+                          **{f.wire: f.name for f in fields if f.max_size is not None}}
+    # texts this long or shorter are within the default limit written out, with room for any
+    # value of the bounded fields (``EnvelopeBase._loaded``): loads marks them without a call
+    _envelope._roomy_text = (DEFAULT_MAX_BYTES - R.reserve) // _envelope._TEXT_GROWTH  # pyright: ignore[reportPrivateUsage]  # set here, once
 
 
 def _wire_serializer(fields: tuple[EnvelopeField, ...]) -> pydantic_core.SchemaSerializer:
@@ -81,3 +86,21 @@ def _wire_serializer(fields: tuple[EnvelopeField, ...]) -> pydantic_core.SchemaS
     schema = {f.name: cs.typed_dict_field(cs.nullable_schema(cs.str_schema()) if f.kind == "str" else cs.any_schema(), serialization_alias=f.wire)
               for f in fields}  # fmt: skip
     return pydantic_core.SchemaSerializer(cs.typed_dict_schema(schema), cs.CoreConfig(ser_json_inf_nan="strings"))
+
+
+def _json_builder(fields: tuple[EnvelopeField, ...]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """``EnvelopeBase.json``'s dict of an envelope's ``__dict__``: one dict display, the wire keys
+    in wire order, each value as the message holds it (a str Enum member, ``identityType``, is the
+    str it is, as in neetbox 0.6.0's ``.json``). Written from the registry's table once, at
+    import, as ``dataclasses`` writes a class's ``__init__``: a display costs half of building the
+    dict from the keys and the values."""
+    def item(f: EnvelopeField) -> str:
+        return f"{f.wire!r}: d[{f.name!r}]"
+
+    for f in fields:  # names and keys are written into source text: identifiers and plain keys only
+        if not f.name.isidentifier() or not f.wire.isidentifier():
+            raise ValueError(f"envelope field {f.name!r} / {f.wire!r} is not an identifier")
+    source = "def json_of(d):\n    return {" + ", ".join(item(f) for f in fields) + "}\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<neetbox_protocol: EnvelopeBase.json>", "exec"), namespace)  # noqa: S102  # source written above from identifiers only
+    return namespace["json_of"]  # type: ignore[no-any-return]  # the function just defined

@@ -27,6 +27,7 @@ from pydantic import TypeAdapter
 from pydantic_core import SchemaValidator
 
 if TYPE_CHECKING:
+    from ._annotations import IntegerBounds
     from ._envelope import EnvelopeBase
 
 #: The discriminator tag of the open envelope in ``Message`` (an event type this version does
@@ -59,6 +60,7 @@ class EnvelopeField:
     wire: str  #: the wire key (``eventId``)
     kind: str  #: how ``dumps`` writes the value: "str" for a string enum, "json" for JSON data
     max_size: int | None = None  #: the most bytes the value takes written out; None: unbounded
+    integer: IntegerBounds | None = None  #: an integer field every message class takes as the envelope does: its bounds
 
 
 @dataclass(frozen=True)
@@ -88,9 +90,6 @@ class Registry:
     wire_names: dict[str, str] = {}  #: field name -> wire key, where they differ (event_id -> eventId)
     python_names: dict[str, str] = {}  #: wire key -> field name, where they differ
     wire_keys: frozenset[str] = frozenset()  #: the envelope's wire keys: what wire input knows
-    wire_keys_in_order: tuple[str, ...] = ()  #: the wire keys in wire order
-    fields_getter: Any = None  #: operator.itemgetter of the field names in wire order (``.json``)
-    enum_wire_keys: tuple[str, ...] = ()  #: wire keys of string-enum fields (identityType)
     bounded_fields: frozenset[str] = frozenset()  #: fields whose value has a bounded written size
     unbounded_fields: tuple[str, ...] = ()  #: the others (payload, series, timestamp)
     reserve: int = 0  #: the most the bounded fields take written out, keys and punctuation included

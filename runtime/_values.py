@@ -19,7 +19,9 @@ here knows of messages or models.
 from __future__ import annotations
 
 import enum
+import json
 import numbers
+import sys
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -27,7 +29,7 @@ import pydantic_core
 from pydantic import BaseModel
 
 from ._errors import ProtocolError
-from ._limits import INT_BOUND, INT_LIMIT, MAX_DEPTH, NEG_INT_BOUND
+from ._limits import INT_BOUND, INT_LIMIT, MAX_DEPTH, MAX_INT_DIGITS, NEG_INT_BOUND
 
 __all__ = ["TOKENS", "TOKEN_TEXTS", "check_text", "json_data", "scalar_text", "size_bound", "strict_json_floats", "token"]
 
@@ -64,7 +66,48 @@ def json_data(value: Any, path: Any = (), depth: int = 0, lenient: bool = True) 
     are not ``int``/``float`` (numpy scalars, Fraction) are JSON numbers, not strings; tuples and
     sets are arrays, Enums their value, a pydantic model its JSON, anything else its ``str()``.
     Not lenient (pydantic's doors, which read wire data): JSON types only, a str or number
-    subclass as its plain value. ``path``: where ``value`` sits, as nested pairs."""
+    subclass as its plain value. ``path``: where ``value`` sits, as nested pairs.
+
+    Cost linear in the value's size: a flat array or object is checked in C (``_plain_items``),
+    and a value of nested containers is written out and read back in C (``_copied``), which
+    applies the same rules; only where that fails (a value to convert, or one to refuse, which
+    the walk names) does the walk visit it one item at a time."""
+    return _walk(value, path, depth, lenient, True)
+
+
+def _copied(value: Any, depth: int, lenient: bool) -> Any:
+    """``value`` (a dict or list of nested containers, ``depth`` containers deep) as JSON data,
+    checked and copied at C speed: written out by the json module (JSON types and their
+    subclasses only; ints of at most ``MAX_INT_DIGITS`` digits, the interpreter's own limit),
+    encoded as UTF-8 (no lone surrogate), and read back by pydantic's JSON parser at the same
+    depth (at most ``MAX_DEPTH`` containers around any value, as JSON text). Not lenient
+    (pydantic's doors): the copy must equal the value (a tuple or a non-str key is the walk's to
+    refuse). None where any of that fails: the walk decides."""
+    if not 0 < _int_max_str_digits() <= MAX_INT_DIGITS:
+        return None  # the interpreter writes longer ints: the walk counts digits
+    try:
+        text = _dump(value)
+        if not text.isascii():
+            text.encode("utf-8")
+        copy = pydantic_core.from_json("[" * depth + text + "]" * depth)
+    except (TypeError, ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
+        return None
+    for _ in range(depth):
+        copy = copy[0]
+    if not lenient and copy != value:
+        return None
+    return strict_json_floats(copy) if "NaN" in text or "Infinity" in text else copy
+
+
+#: writes JSON data at C speed: non-ASCII as it is, NaN as a bare token (``strict_json_floats``
+#: makes it the token's string), circular references refused
+_dump = json.JSONEncoder(ensure_ascii=False, allow_nan=True, check_circular=True, separators=(",", ":")).encode
+#: the most digits the interpreter writes in an int (0: any number): ``sys.get_int_max_str_digits``
+_int_max_str_digits: Any = getattr(sys, "get_int_max_str_digits", lambda: 0)
+
+
+def _walk(value: Any, path: Any, depth: int, lenient: bool, top: bool = False) -> Any:
+    """``json_data``'s walk, one value at a time (``top``: the value ``json_data`` was given)."""
     t = type(value)
     if t is str:
         return value if value.isascii() else check_text(value, path)
@@ -81,19 +124,29 @@ def json_data(value: Any, path: Any = (), depth: int = 0, lenient: bool = True) 
     if t is dict:
         if type(value) is dict and _plain_keys(value) and _plain_items(list(value.values())):
             return dict(value)  # keys and values checked at C speed: a flat object
+        if top:  # nested containers: the whole value at C speed where it can be (``_copied``)
+            copied = _copied(value, depth, lenient)
+            if copied is not None:
+                return copied
         out = {}
         for key, item in value.items():
             if type(key) is not str or not key.isascii():
                 key = _key(key, path, lenient)
-            out[key] = json_data(item, (path, key), depth + 1, lenient)
+            out[key] = _walk(item, (path, key), depth + 1, lenient)
         return out
     if t is list:
         if _plain_items(value):
             return list(value)  # checked at C speed: an array of scalars
-        return [json_data(item, (path, i), depth + 1, lenient) for i, item in enumerate(value)]
+        if top:
+            copied = _copied(value, depth, lenient)
+            if copied is not None:
+                return copied
+        return [_walk(item, (path, i), depth + 1, lenient) for i, item in enumerate(value)]
     if not lenient:
+        if isinstance(value, (dict, list)):  # a subclass (an OrderedDict): its plain container
+            return _walk(dict(value) if isinstance(value, dict) else list(value), path, depth, lenient)
         if isinstance(value, (str, int, float)):  # a subclass (a str or int Enum member): its plain value
-            return json_data(str.__str__(value) if isinstance(value, str) else int(value) if isinstance(value, int) else float(value), path, depth)
+            return _walk(str.__str__(value) if isinstance(value, str) else int(value) if isinstance(value, int) else float(value), path, depth, lenient)
         raise ProtocolError.at(path, f"Input should be JSON data (a string, number, boolean, null, list or dict), not {t.__name__}", "json_type")
     try:
         return _python_object(value, path, depth)
@@ -122,7 +175,7 @@ def _plain_items(items: list[Any]) -> bool:
     if kinds <= _STR:
         return all(map(str.isascii, items))
     if kinds <= _INT:
-        return -INT_BOUND < min(items) and max(items) < INT_BOUND
+        return bool(-INT_BOUND < min(items) and max(items) < INT_BOUND)
     if kinds <= _NUMBERS:  # a finite sum: no NaN, no infinity, no int beyond a double
         return _finite_sum(items)
     return False
@@ -136,8 +189,8 @@ def _key(key: Any, path: Any, lenient: bool) -> str:
     as json.dumps writes it (numpy scalars too, which json.dumps refuses)."""
     if type(key) is str:  # not ASCII: checked where pydantic's doors report it (the key's own path)
         return check_text(key, path if lenient else (path, key))
-    if lenient and isinstance(key, str):
-        return check_text(str.__str__(key), path)
+    if isinstance(key, str):  # a str subclass (a StrEnum member): its plain text, as a value's
+        return check_text(str.__str__(key), path if lenient else (path, key))
     text = scalar_text(key) if lenient else None
     if text is None:
         hint = " (keys are strings; a number, bool or None is written as its JSON text)" if lenient else ""
@@ -151,16 +204,16 @@ def _python_object(value: Any, path: Any, depth: int) -> Any:
         out = {}
         for k, v in value.items():
             key = k if type(k) is str and k.isascii() else _key(k, path, True)
-            out[key] = json_data(v, (path, key), depth + 1)
+            out[key] = _walk(v, (path, key), depth + 1, True)
         return out
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [json_data(v, (path, i), depth + 1) for i, v in enumerate(value)]
+        return [_walk(v, (path, i), depth + 1, True) for i, v in enumerate(value)]
     if isinstance(value, enum.Enum):
-        return json_data(value.value, path, depth + 1)
+        return _walk(value.value, path, depth + 1, True)
     if isinstance(value, (str, bool)):
-        return json_data(str.__str__(value), path) if isinstance(value, str) else bool(value)
+        return _walk(str.__str__(value), path, depth, True) if isinstance(value, str) else bool(value)
     if isinstance(value, numbers.Integral):
-        return json_data(int(value), path)
+        return _walk(int(value), path, depth, True)
     if isinstance(value, numbers.Real):
         try:  # np.float32(0.1) -> 0.1 (its shortest repr), not 0.10000000149011612
             number = float(str(value))
@@ -174,8 +227,8 @@ def _python_object(value: Any, path: Any, depth: int) -> Any:
         return pydantic_core.from_json(value.model_dump_json(by_alias=True))
     tolist = getattr(value, "tolist", None)  # numpy arrays and numpy bools
     if callable(tolist):
-        return json_data(tolist(), path, depth + 1)
-    return json_data(str(value), path)
+        return _walk(tolist(), path, depth + 1, True)
+    return _walk(str(value), path, depth, True)
 
 
 def scalar_text(value: Any) -> str | None:
@@ -211,6 +264,8 @@ def strict_json_floats(value: Any) -> Any:
     if type(value) is float:
         return value if value - value == 0.0 else token(value)
     if type(value) is dict:
+        if len(value) > _NESTED_SMALL and not _plain_values(value):  # many nested containers: in C
+            return _strict_copy(value)
         for k, v in value.items():
             if type(v) is float or type(v) is dict or type(v) is list:
                 value[k] = strict_json_floats(v)
@@ -219,6 +274,8 @@ def strict_json_floats(value: Any) -> Any:
         if float in kinds or dict in kinds or list in kinds:
             if kinds <= _NUMBER_KINDS and _finite_sum(value):
                 return value  # numbers whose sum is finite: none is NaN or infinite
+            if (dict in kinds or list in kinds) and len(value) > _NESTED_SMALL:  # many nested containers: in C
+                return _strict_copy(value)
             for i, v in enumerate(value):
                 if type(v) is float or type(v) is dict or type(v) is list:
                     value[i] = strict_json_floats(v)
@@ -226,6 +283,29 @@ def strict_json_floats(value: Any) -> Any:
 
 
 _NUMBER_KINDS = frozenset({int, float, bool})
+#: a dict or list of more items than this, some of them containers, is checked in C
+#: (``_strict_copy``); smaller ones item by item, which costs less for them
+_NESTED_SMALL = 8
+
+
+def _plain_values(value: dict[str, Any]) -> bool:
+    kinds = set(map(type, value.values()))
+    return dict not in kinds and list not in kinds
+
+
+def _strict_copy(value: Any) -> Any:
+    """``strict_json_floats`` of JSON data of nested containers, at C speed: the value as it is
+    where no float in it is NaN or infinite (the json module refuses to write one), else a copy
+    with each written as its token's string (pydantic's serializer, ``inf_nan_mode="strings"``)."""
+    try:
+        _dump_finite(value)
+    except ValueError:
+        return pydantic_core.from_json(pydantic_core.to_json(value, inf_nan_mode="strings"))
+    return value
+
+
+#: writes JSON data, refusing NaN and infinities (what ``_strict_copy`` asks)
+_dump_finite = json.JSONEncoder(allow_nan=False, check_circular=False).encode
 
 
 def _finite_sum(numbers: list[Any]) -> bool:

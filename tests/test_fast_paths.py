@@ -513,3 +513,83 @@ def test_json_is_the_written_message_as_a_dict(vec):
     assert same(m.json, written)
     assert all(type(v) is type(written[k]) for k, v in m.json.items())
     assert m.json is not m.json and m.json["payload"] is m.payload  # a new dict; the payload, not a copy
+
+
+# ----------------------------------------------------------------------------- json_data in C
+
+class _Str(str):
+    pass
+
+
+class _Color(str, enum.Enum):
+    RED = "red"
+
+
+#: JSON data, Python values near it (tuples, subclasses, non-str keys, NaN, lone surrogates, long
+#: ints, sets...), nested: what the constructor, ``loads(dict)``, ``merge`` and pydantic's Python
+#: doors are given
+_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.sampled_from([4299, 4300, 4301]).map(lambda n: 10**n - 1), st.sampled_from([4299, 4300, 4301]).map(lambda n: 1 - 10**n),
+    st.floats(), st.text(max_size=4), st.sampled_from(["\ud800", "é", "\U0001f600", _Str("s"), _Color.RED, 1.5, numpy.float64(0.1), numpy.int64(3)]),
+)
+_KEYS = st.one_of(st.text(max_size=3), st.sampled_from([1, 1.5, True, None, _Str("k"), "\ud800", _Color.RED]))
+_VALUES = st.recursive(_LEAVES, lambda inner: st.one_of(
+    st.lists(inner, max_size=12), st.lists(inner, max_size=3).map(tuple), st.dictionaries(_KEYS, inner, max_size=12),
+    st.frozensets(st.integers(), max_size=2)), max_leaves=60)
+
+
+def _walked(value, depth, lenient):
+    try:
+        return ("ok", _values._walk(value, (), depth, lenient))
+    except ProtocolError as err:
+        return ("error", err.errors[0]["type"])
+
+
+@SETTINGS
+@given(value=_VALUES, depth=st.sampled_from([0, 1, 2]), lenient=st.booleans())
+def test_json_data_in_c_equals_the_walk(value, depth, lenient):
+    """``_copied`` (a value written out and read back in C) takes a value only where the walk
+    takes it, and gives the walk's value; where it does not decide, the walk does."""
+    copied = _values._copied(value, depth, lenient) if type(value) in (dict, list) else None
+    if copied is None:
+        return
+    assert _walked(value, depth, lenient) == ("ok", copied), value
+    assert same(copied, _values._walk(value, (), depth, lenient))
+
+
+@pytest.mark.parametrize("lenient", [True, False])
+@pytest.mark.parametrize("levels", [198, 199, 200, 201])
+def test_json_data_in_c_keeps_the_depth_limit(levels, lenient):
+    """Arrays nested around the limit: ``json_data`` (which tries C first) and the walk alone
+    give one verdict, and the same value."""
+    nested: object = []
+    for _ in range(levels - 1):
+        nested = [nested, 1]
+    walk = _walked(nested, 1, lenient)
+    try:
+        public = ("ok", _values.json_data(nested, (), 1, lenient))
+    except ProtocolError as err:
+        public = ("error", err.errors[0]["type"])
+    assert public == walk
+
+
+@SETTINGS
+@given(value=st.recursive(st.one_of(st.floats(), st.integers(), st.text(max_size=3), st.none()),
+                          lambda inner: st.one_of(st.lists(inner, max_size=12), st.dictionaries(st.text(max_size=3), inner, max_size=12)),
+                          max_leaves=80))
+def test_strict_json_floats_in_c_equals_the_walk(value):
+    """JSON data read from text (NaN, infinities as floats): ``_strict_copy`` == the item walk."""
+    import copy as copying
+
+    walked = _values.strict_json_floats(copying.deepcopy(value)) if not isinstance(value, (dict, list)) else _item_walk(copying.deepcopy(value))
+    assert same(_values._strict_copy(copying.deepcopy(value)) if isinstance(value, (dict, list)) else walked, walked)
+
+
+def _item_walk(value):
+    if type(value) is float:
+        return _values.token(value) if value - value != 0.0 else value
+    if type(value) is dict:
+        return {k: _item_walk(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_item_walk(v) for v in value]
+    return value

@@ -83,19 +83,20 @@ REPLY_RULE: Final = ReplyRule(
 )
 
 #: The envelope's fields in wire order (envelope.schema.json): Python name, wire key, how
-#: ``dumps`` writes the value ("str" for a string enum, "json" for plain JSON data), and the most
-#: bytes the value takes written out (None: unbounded), from the schema's bounds.
+#: ``dumps`` writes the value ("str" for a string enum, "json" for plain JSON data), the most
+#: bytes the value takes written out (None: unbounded), from the schema's bounds, and for an
+#: integer field that no message class constrains further, its bounds.
 ENVELOPE_FIELDS: Final = (
     EnvelopeField("project_id", "projectId", "json", 770),
     EnvelopeField("run_id", "runId", "json", 770),
     EnvelopeField("event_type", "eventType", "json", 380),
-    EnvelopeField("event_id", "eventId", "json", 20),
+    EnvelopeField("event_id", "eventId", "json", 20, integer=INT64),
     EnvelopeField("identity_type", "identityType", "str", 9),
     EnvelopeField("series", "series", "json", None),
     EnvelopeField("payload", "payload", "json", None),
     EnvelopeField("timestamp", "timestamp", "json", None),
-    EnvelopeField("history_len", "historyLen", "json", 20),
-    EnvelopeField("id", "id", "json", 20),
+    EnvelopeField("history_len", "historyLen", "json", 20, integer=INT64),
+    EnvelopeField("id", "id", "json", 20, integer=INT64),
 )
 
 #: The constructor's positional order: neetbox 0.6.0's dataclass field order (codegen.POSITIONAL_ORDER).
