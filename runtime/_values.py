@@ -251,6 +251,7 @@ def scalar_text(value: Any) -> str | None:
     if isinstance(plain, int):
         return str(int(plain)) if -NEG_INT_BOUND < plain < INT_BOUND else None
     if isinstance(plain, float):
+        plain = float(plain)  # a subclass (numpy.float64) as a plain float, whose arithmetic warns of nothing
         return float.__repr__(plain) if plain - plain == 0.0 else token(plain)
     if isinstance(plain, str) and plain in TOKENS:
         return plain

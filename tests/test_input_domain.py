@@ -396,3 +396,16 @@ def test_fuzz_pydantic_doors_and_copies_agree_with_loads(door, event_type, field
         return
     assert msg.dumps() == expected, (door, text)
     round_trips(msg)
+
+
+@pytest.mark.parametrize("value", [np.float64("nan"), np.float64("-inf"), np.float32("inf"), np.float16("nan")], ids=repr)
+def test_numpy_non_finite_scalars_raise_no_numpy_warning(value):
+    """A training script's ``np.float64('-inf')`` as a series, a key or a value: taken as its
+    token, with no RuntimeWarning of numpy's ("invalid value encountered in scalar subtract")
+    printed into the user's program."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        msg = EventMsg(project_id="p", run_id="r", event_type="hyperparameters", series=value, payload={value: {"lr": value}})
+    assert msg.series == msg.json["series"] and msg.series in ("NaN", "Infinity", "-Infinity")
