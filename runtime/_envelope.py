@@ -212,11 +212,11 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         try:
             self._check_size()
         except ProtocolError:  # the message stays as it was (validation replaced the dict that holds it)
-            held: dict[str, Any] = self.__dict__ if field else self.__pydantic_extra__ or {}  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
+            where: dict[str, Any] = self.__dict__ if field else self.__pydantic_extra__ or {}  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
             if before is _ABSENT:
-                held.pop(name, None)
+                where.pop(name, None)
             else:
-                held[name] = before
+                where[name] = before
             raise
 
     def _bounded_value(self, name: str, value: Any) -> Any:
@@ -225,7 +225,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         # an id, an event type, an identity type: the same few again and again. A str by its
         # text; anything else (an Enum member, whose own hash is a Python method) by identity,
         # the entry holding it alive so that its id names no other object while it is there
-        t = type(value)
+        t: type[Any] = type(value)  # pyright: ignore[reportUnknownVariableType]  # value is Any
         key = (type(self), name, value if t is str else id(value))
         hit = _accepted.get(key)
         if hit is not None and (t is str or hit[0] is value):
