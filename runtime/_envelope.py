@@ -256,6 +256,21 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     def __copy__(self) -> Self:
         return _objects.copied(self, super().__copy__())  # type: ignore[return-value]  # a copy of self
 
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        return _objects.carry_checked(self, super().__deepcopy__(memo))  # type: ignore[return-value]  # a copy of self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's copy; with ``update``, pydantic's unvalidated door: the copy holds what it is
+        given, unchecked, until ``dumps()`` reads it back (``_verify``). Validate it instead with
+        ``EventMsg.merge(m, {...})``."""
+        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            try:
+                _ROOMY.__delete__(copied)  # not checked: ``dumps`` reads it back first
+            except AttributeError:
+                pass
+        return copied
+
     def __repr__(self) -> str:
         return escape(super().__repr__())  # an unknown key's name is written raw by pydantic
 
@@ -281,7 +296,19 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
 
     def dumps(self) -> str:
         """The message as RFC 8259 JSON text (compact, UTF-8; see the README's encoding notes)."""
-        return self._to_json().decode()
+        out = self._to_json()
+        try:
+            self._roomy  # noqa: B018  # set by every door that checks a message
+        except AttributeError:  # none did: ``model_construct``, ``model_copy(update=...)``, an unpickled copy
+            self._verify(out)
+        return out.decode()
+
+    def _verify(self, written: bytes) -> None:
+        """A message no door checked (pydantic's unvalidated doors, a copy made by pickle):
+        what it writes is read back as ``loads`` reads it, or a ``ProtocolError`` says why not,
+        so ``dumps()`` never writes what ``loads`` refuses. Once: then it is noted as checked."""
+        _loads.load(Registry.envelope or type(self), written, False, DEFAULT_MAX_BYTES)
+        self._check_size()
 
     def _to_json(self) -> bytes:
         try:

@@ -21,7 +21,7 @@ from ._registry import Registry
 if TYPE_CHECKING:
     from ._envelope import EnvelopeBase
 
-__all__ = ["check_subclass", "copied", "refuse_delete"]
+__all__ = ["carry_checked", "check_subclass", "copied", "refuse_delete"]
 
 
 def refuse_delete(msg: EnvelopeBase, name: str) -> None:
@@ -39,7 +39,17 @@ def copied(original: EnvelopeBase, shallow: EnvelopeBase) -> EnvelopeBase:
     extra = original.__pydantic_extra__
     if extra is not None:
         object.__setattr__(shallow, "__pydantic_extra__", copy.deepcopy(extra))
-    return shallow
+    return carry_checked(original, shallow)
+
+
+def carry_checked(original: EnvelopeBase, copied: EnvelopeBase) -> EnvelopeBase:
+    """``copied`` noted as checked as ``original`` is (its ``_roomy`` slot, which pydantic's copies
+    leave out): a copy of a checked message needs no reading back at ``dumps()``."""
+    try:
+        object.__setattr__(copied, "_roomy", original._roomy)  # pyright: ignore[reportPrivateUsage]  # the envelope's slot
+    except AttributeError:  # the original was not checked either
+        pass
+    return copied
 
 
 def check_subclass(cls: type[EnvelopeBase]) -> None:

@@ -63,10 +63,10 @@ def gate(msg: EnvelopeBase, info: Any) -> EnvelopeBase:
     """The last check of a door that does not size the message itself (an after validator): at
     most ``DEFAULT_MAX_BYTES`` written out; pydantic's error ``too_large`` otherwise."""
     context = info.context
-    if context is PYTHON_VALUES or context is SIZED or Registry.reserve + bound(msg) <= DEFAULT_MAX_BYTES:
+    if context is PYTHON_VALUES or context is SIZED:
         return msg
-    try:
-        msg._check_size(DEFAULT_MAX_BYTES, bound=False)  # pyright: ignore[reportPrivateUsage]  # the runtime's own method
+    try:  # (which also notes, as every door does, that the message was checked: ``_roomy``)
+        msg._check_size(DEFAULT_MAX_BYTES)  # pyright: ignore[reportPrivateUsage]  # the runtime's own method
     except ProtocolError as err:
         problem = err.errors[0]
         error_type: LiteralString = "too_large" if problem["type"] == "too_large" else "unserializable"
