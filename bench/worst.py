@@ -22,11 +22,14 @@ def shapes(size: int) -> dict[str, dict[str, Any]]:
     nested: Any = "x"
     for i in range(199):
         nested = {f"k{i}" + "q" * (size // 200): nested}
+    unknown: dict[str, Any] = {"eventType": "scalar", "payload": {"x": 1, "y": 2}}
+    unknown.update((f"k{i:07d}", 0) for i in range(size // 12))
     return {
         "long key over a list of ints": {"eventType": "some_later_type", "payload": {"k" * (size // 2): [0] * (size // 8)}},
         "array of empty arrays": {"eventType": "some_later_type", "payload": [[] for _ in range(size // 3)]},
         "array of 1-key objects": {"eventType": "some_later_type", "payload": [{"a": 1} for _ in range(size // 8)]},
         "199 nested long keys": {"eventType": "some_later_type", "payload": nested},
+        "unknown keys, one per 12 bytes": unknown,
         "4-byte characters": {"eventType": "log", "payload": {"whom": "w", "message": "\U0001f600" * (size // 4)}},
         "bad hardware payload (refused)": {"eventType": "hardware", "payload": {"k" * (size // 2): [0] * (size // 8)}},
         "bad status payload (refused)": {"eventType": "status", "payload": {"k" * (size // 2): [0] * (size // 8)}},

@@ -119,10 +119,16 @@ def python_input(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, An
     envelope's keys this door takes (wire keys for a message given as a dict, wire keys and
     Python names for the constructor's keywords); any other key is an unknown key."""
     out = {}
+    unknown = {}
     for key, value in data.items():
         if not isinstance(key, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers pass anything
             raise ProtocolError.at("", f"message key of type {type(key).__name__} is not a string", "key_type")
-        out[key] = python_value(key, value, known)
+        if key in known:
+            out[key] = python_value(key, value, known)
+        else:
+            unknown[key] = value
+    if unknown:  # made JSON data at once, each at its own path inside the message (one C pass when plain)
+        out.update(json_data(unknown, (), 0))
     return out
 
 
