@@ -9,9 +9,8 @@ it applies are the registry's and the value types'; it decides no schema fact it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from functools import lru_cache
+from contextlib import suppress
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -22,21 +21,22 @@ from typing import (
 )
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
 from typing_extensions import Self
 
-from . import _loads, _objects, _size
-from ._text import escape
+from . import _loads, _objects, _size, _writing
 from ._annotations import PYTHON_VALUES, PlainAny
-from ._coreschema import field_validators, gated, validate_assignment
+from ._assign import PLAIN_INTS, bounded_value
+from ._coreschema import gated, validate_assignment
 from ._errors import ProtocolArgumentError, ProtocolError
-from ._limits import DEFAULT_MAX_BYTES, MAX_INT_DIGITS
+from ._limits import DEFAULT_MAX_BYTES
 from ._registry import (
     REPLY_TAG,
     Registry,
     classify,
 )
-from ._values import check_text, json_data
+from ._text import escape
+from ._values import json_data
 
 if TYPE_CHECKING:  # the typed events (the events module imports this one at run time)
     from pydantic._internal._model_construction import ModelMetaclass
@@ -75,9 +75,9 @@ class _EnvelopeMeta(_ModelMetaclass):
 class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     """Base class of the generated ``EventMsg``: the API of neetbox's original ``EventMsg``."""
 
-    # whether the message stays within the size limit whatever its fields of bounded size hold
-    # (``_roomy``, set where the size is checked; unset: not known). Not a field nor a pydantic
-    # private attribute: not compared, copied or pickled, and reading it costs no pydantic hook.
+    # whether the message stays within the size limit whatever its bounded fields hold (set by
+    # every door that checks a message; unset: not checked, ``dumps`` reads it back). Not a field:
+    # not compared or pickled, read without a pydantic hook; copies keep it (``carry_checked``).
     __slots__ = ("_roomy",)
 
     model_config = ConfigDict(
@@ -116,30 +116,18 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_python`` (the typed event of a
         known event type, its payload checked; pydantic's ``ValidationError`` on bad input); on a
-        typed class: that class, as pydantic does."""
-        if cls is Registry.envelope and Registry.message_adapter is not None:
-            return cast(Self, Registry.message_adapter.validate_python(obj, **kwargs))  # a typed event is an EventMsg
-        if Registry.envelope is not None:  # a typed class: its validator, then the size gate (``gated``)
-            return cast(Self, _adapter(cast(Any, cls)).validate_python(obj, **kwargs))
-        return super().model_validate(obj, **kwargs)
+        typed class: that class, as pydantic does; either way through the size gate."""
+        return cast(Self, _loads.door(cls).validate_python(obj, **kwargs))
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_json`` (see ``model_validate``)."""
-        if cls is Registry.envelope and Registry.message_adapter is not None:
-            return cast(Self, Registry.message_adapter.validate_json(json_data, **kwargs))  # a typed event is an EventMsg
-        if Registry.envelope is not None:  # a typed class: its validator, then the size gate (``gated``)
-            return cast(Self, _adapter(cast(Any, cls)).validate_json(json_data, **kwargs))
-        return super().model_validate_json(json_data, **kwargs)
+        return cast(Self, _loads.door(cls).validate_json(json_data, **kwargs))
 
     @classmethod
     def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_strings`` (see ``model_validate``)."""
-        if cls is Registry.envelope and Registry.message_adapter is not None:
-            return cast(Self, Registry.message_adapter.validate_strings(obj, **kwargs))  # a typed event is an EventMsg
-        if Registry.envelope is not None:  # a typed class: its validator, then the size gate (``gated``)
-            return cast(Self, _adapter(cast(Any, cls)).validate_strings(obj, **kwargs))
-        return super().model_validate_strings(obj, **kwargs)
+        return cast(Self, _loads.door(cls).validate_strings(obj, **kwargs))
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> pydantic_core.CoreSchema:
@@ -181,9 +169,9 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             # that field's own check, and the size limit only where the message was not known to
             # have room for any value of such fields (``_roomy``). The same verdict and result as
             # pydantic's ``validate_assignment`` (tests/test_fast_paths.py compares them)
-            ints = _plain_ints.get(bounded)
+            ints = PLAIN_INTS.get(bounded)
             if ints is None or type(value) is not int or not ints[0] <= value <= ints[1]:  # else: an int the field takes as it is
-                value = self._bounded_value(bounded, value)
+                value = bounded_value(self, bounded, value)
             held: dict[str, Any] = self.__dict__  # pyright: ignore[reportAssignmentType]  # an instance's __dict__ is a dict
             before = held[bounded]
             held[bounded] = value
@@ -219,29 +207,6 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
                 where[name] = before
             raise
 
-    def _bounded_value(self, name: str, value: Any) -> Any:
-        """``value`` as the field ``name`` (of bounded size: an id, a number, the identity type)
-        takes it: its own validator's result, remembered for a value met before (``_accepted``)."""
-        # an id, an event type, an identity type: the same few again and again. A str by its
-        # text; anything else (an Enum member, whose own hash is a Python method) by identity,
-        # the entry holding it alive so that its id names no other object while it is there
-        t: type[Any] = type(value)  # pyright: ignore[reportUnknownVariableType]  # value is Any
-        key = (type(self), name, value if t is str else id(value))
-        hit = _accepted.get(key)
-        if hit is not None and (t is str or hit[0] is value):
-            return hit[1]
-        if t is str and not value.isascii():
-            check_text(value, Registry.wire_names.get(name, name))
-        validators = Registry.field_validators.get(type(self)) or field_validators(type(self))
-        try:
-            validated = validators[name].validate_python(value, context=PYTHON_VALUES)
-        except ValidationError as exc:
-            raise ProtocolError.from_validation_error(exc, (name,)) from None
-        if len(_accepted) >= _ACCEPTED_MOST:
-            _accepted.clear()
-        _accepted[key] = (value, validated)
-        return validated
-
     # -- the object model (issue 21): no field deleted, copies share nothing, text escaped --------
 
     @classmethod
@@ -265,10 +230,8 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         ``EventMsg.merge(m, {...})``."""
         copied = super().model_copy(update=update, deep=deep)
         if update:
-            try:
-                _ROOMY.__delete__(copied)  # not checked: ``dumps`` reads it back first
-            except AttributeError:
-                pass
+            with suppress(AttributeError):  # not checked: ``dumps`` reads it back first
+                _ROOMY.__delete__(copied)
         return copied
 
     def __repr__(self) -> str:
@@ -296,7 +259,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
 
     def dumps(self) -> str:
         """The message as RFC 8259 JSON text (compact, UTF-8; see the README's encoding notes)."""
-        out = self._to_json()
+        out = _writing.to_json(self)
         try:
             self._roomy  # noqa: B018  # set by every door that checks a message
         except AttributeError:  # none did: ``model_construct``, ``model_copy(update=...)``, an unpickled copy
@@ -310,52 +273,6 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         _loads.load(Registry.envelope or type(self), written, False, DEFAULT_MAX_BYTES)
         self._check_size()
 
-    def _to_json(self) -> bytes:
-        try:
-            out = self._write_json()
-        except (pydantic_core.PydanticSerializationError, ValueError, UnicodeError, OverflowError, RecursionError) as exc:
-            # only a payload changed in place (``m.payload["x"] = object()``) can hold such a value:
-            # every door makes what it is given JSON data
-            raise self._unwritable(exc) from exc
-        # an int of more digits than JSON readers take, set in place (pydantic-core writes it):
-        # only text this long can hold one; a run that long in a string is no error
-        if len(out) > MAX_INT_DIGITS and _LONG_NUMBER.search(out):
-            err = self._bad_value()
-            if err is not None:
-                raise err
-        return out
-
-    def _write_json(self) -> bytes:
-        # A validated message holds plain JSON data (the payload, kept as dicts and lists) plus
-        # an IdentityType, a str whose text is its value. ``_wire`` writes the fields from
-        # ``__dict__`` (in field order, which is the wire order) under their wire names, and the
-        # payload by inference: the same bytes as the model's serializer, about twice as fast
-        # (it skips the per-field model machinery and the Enum's Python ``.value`` lookup).
-        # A message with unknown keys takes the model's serializer, which writes them after.
-        if _wire is None or self.__pydantic_extra__:
-            return self.__pydantic_serializer__.to_json(self, by_alias=True)
-        return _wire.to_json(self.__dict__, by_alias=True)
-
-    def _unwritable(self, exc: BaseException) -> ProtocolError:
-        """The error for a message that cannot be written as JSON, naming the first value that is not
-        JSON data (a payload changed in place after validation)."""
-        err = self._bad_value()
-        return err if err is not None else ProtocolError.at("", f"message cannot be written as JSON: {escape(str(exc))}", "unserializable")
-
-    def _bad_value(self) -> ProtocolError | None:
-        """The error naming the first free-form value (the payload, an unknown key) that is not
-        JSON data as every door takes it (changed in place after validation); None if there is none."""
-        values = {"payload": self.__dict__["payload"], **(self.__pydantic_extra__ or {})}
-        for key, value in values.items():
-            try:
-                if json_data(value, ((), key), 1) == value:
-                    continue
-                problem = "is not JSON data (a value changed in place after validation?)"
-            except ProtocolError as err:
-                return err
-            return ProtocolError.at(key, problem, "unserializable")
-        return None
-
     def _check_size(self, limit: int = DEFAULT_MAX_BYTES, bound: bool = True) -> None:
         """A message from a Python door (or from JSON text near ``limit``: ``bound=False``) is at
         most ``limit`` bytes written out, as ``loads`` requires of JSON text. A cheap upper bound
@@ -366,7 +283,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         if bound and Registry.reserve + _size.bound(self) <= limit:
             _ROOMY.__set__(self, limit >= DEFAULT_MAX_BYTES)
             return
-        size = len(self._to_json())
+        size = len(_writing.to_json(self))
         if size > limit:
             raise ProtocolError.at("", f"message is {size} bytes as JSON, over the limit of {limit}", "too_large")
         _ROOMY.__set__(self, False)  # within the limit, but a larger id or number may not be
@@ -448,15 +365,9 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         payload = self.__dict__["payload"]
         json_data(payload, ((), "payload"), 1)  # what no door takes, set in place (a 5 000-digit int)
         try:
-            return _adapter(model).validate_python(payload)
+            return _loads.adapter(model).validate_python(payload)
         except ValidationError as exc:  # a payload changed in place since the message was validated
             raise ProtocolError.from_validation_error(exc, ("payload",)) from None
-
-
-@lru_cache(maxsize=None)
-def _adapter(tp: Any) -> TypeAdapter[Any]:
-    """One TypeAdapter per payload model: building one costs far more than validating with it."""
-    return TypeAdapter(tp)
 
 
 def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
@@ -464,10 +375,6 @@ def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
         raise ProtocolError.at("", f"merge: {name} must be an EventMsg or a dict, not {type(value).__name__}", "message_type")
     return cast("Mapping[str, Any]", value)
 
-
-#: a run of digits longer than a JSON reader takes as a number, starting where the run starts
-#: (the look-behind keeps the search linear in the text)
-_LONG_NUMBER = re.compile(rb"(?<![0-9])[0-9]{%d}" % (MAX_INT_DIGITS + 1))
 
 #: the slot ``EnvelopeBase._roomy`` (its descriptor: set and read without any attribute hook)
 _ROOMY: Any = EnvelopeBase.__dict__["_roomy"]
@@ -483,17 +390,8 @@ _TEXT_GROWTH = 6
 _fast_envelope: type[EnvelopeBase] | None = None
 _fast_loads: Any = None
 _reply_identity: str | None = None
-#: ``dumps``' serializer of an envelope's ``__dict__`` (``_wire_serializer``)
-_wire: pydantic_core.SchemaSerializer | None = None
 #: ``.json``'s dict of an envelope's ``__dict__`` (``_register._json_builder``)
 _json_of: Any = None
-#: field -> (minimum, maximum) of an integer field every class takes as it is (the registry's
-#: ``EnvelopeField.integer``): assignment stores such an int without a validator
-_plain_ints: dict[str, tuple[int, int]] = {}
-#: (class, field, a str or the id of another value) -> (the value, what the field's validator made of
-#: it): assignment of a value met before (a server sets the same few again and again); cleared when full
-_accepted: dict[Any, Any] = {}
-_ACCEPTED_MOST = 4096
 #: the fields of bounded size, by Python name and by wire name -> Python name (assignment's fast path)
 _bounded: dict[str, str] = {}
 #: JSON text this long or shorter is within the default limit written out, with room (``_loaded``)

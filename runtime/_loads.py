@@ -4,7 +4,8 @@ The fast path (JSON text given to ``EventMsg.loads``) validates with the typed e
 tagged by ``eventType``, and falls back to ``Message`` (a server's reply, an event type this version
 does not know) or ``KnownMessage`` (``strict=True``) only where that union cannot decide. The
 classification is the registry's (``classify``); this module only orders the attempts and turns
-pydantic's errors into ``ProtocolError``. It keeps no state.
+pydantic's errors into ``ProtocolError``. Beside it, pydantic's door on one class (``door``) and
+one ``TypeAdapter`` per model (``adapter``, whose cache is the only state kept here).
 """
 
 # pyright: reportUnknownVariableType=false, reportUnknownArgumentType=false, reportUnknownMemberType=false
@@ -13,10 +14,11 @@ pydantic's errors into ``ProtocolError``. It keeps no state.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 import pydantic_core
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import _size
 from ._annotations import PYTHON_VALUES, python_text
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 
     from ._envelope import EnvelopeBase
 
-__all__ = ["load", "python_input"]
+__all__ = ["adapter", "door", "load", "python_input"]
 
 
 def load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> EnvelopeBase:
@@ -148,3 +150,17 @@ def python_value(key: str, value: Any, known: frozenset[str]) -> Any:
 #: ``logger.log(..., series=)``, ``add_image(name, ...)``, ``add_hyperparams(..., name=)``): a
 #: Python scalar given there is sent as its JSON text, as a payload string is (``AS_TEXT``).
 _PYTHON_TEXT_KEYS = frozenset({"series"})
+
+
+@lru_cache(maxsize=None)
+def adapter(tp: Any) -> TypeAdapter[Any]:
+    """One TypeAdapter per payload model: building one costs far more than validating with it."""
+    return TypeAdapter(tp)
+
+
+def door(cls: type[EnvelopeBase]) -> TypeAdapter[Any]:
+    """pydantic's door on ``cls``: ``Message``'s adapter for the open envelope (a typed event of a
+    known event type), else the class's own (its validator, then the size gate: ``gated``)."""
+    if cls is Registry.envelope and Registry.message_adapter is not None:
+        return Registry.message_adapter
+    return adapter(cast(Any, cls))

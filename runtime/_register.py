@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Union
 import pydantic_core
 from pydantic import Field, TypeAdapter
 
-from . import _envelope
+from . import _envelope, _loads, _writing
+from ._assign import PLAIN_INTS
 from ._coreschema import WireTag
 from ._limits import DEFAULT_MAX_BYTES
 from ._registry import (
@@ -67,11 +68,11 @@ def register_events(
     fast = (envelope, R.known_adapter.validator.validate_json, reply_rule.identity)
     _envelope._fast_envelope, _envelope._fast_loads, _envelope._reply_identity = fast  # pyright: ignore[reportPrivateUsage]  # set here, once
     for sub in (*classes.values(), reply):
-        _envelope._adapter(sub._payload_model)  # pyright: ignore[reportPrivateUsage]  # the runtime's own attribute
-    _envelope._wire = _wire_serializer(fields)  # pyright: ignore[reportPrivateUsage]  # set here, once
+        _loads.adapter(sub._payload_model)  # pyright: ignore[reportPrivateUsage]  # the runtime's own attribute
+    _writing.wire = _wire_serializer(fields)
     _envelope._json_of = _json_builder(fields)  # pyright: ignore[reportPrivateUsage]  # set here, once
-    _envelope._plain_ints = {f.name: (f.integer.minimum, f.integer.maximum) for f in fields  # pyright: ignore[reportPrivateUsage]  # set here, once
-                             if f.integer is not None and f.integer.minimum is not None and f.integer.maximum is not None}
+    PLAIN_INTS.update({f.name: (f.integer.minimum, f.integer.maximum) for f in fields
+                       if f.integer is not None and f.integer.minimum is not None and f.integer.maximum is not None})
     _envelope._bounded = {**{f.name: f.name for f in fields if f.max_size is not None},  # pyright: ignore[reportPrivateUsage]  # set here, once
                           **{f.wire: f.name for f in fields if f.max_size is not None}}
     # texts this long or shorter are within the default limit written out, with room for any

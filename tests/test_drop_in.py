@@ -39,13 +39,13 @@ def test_every_validator_and_serializer_is_built_by_the_import():
     code = (
         "import neetbox_protocol as n\n"
         "from pydantic._internal._mock_val_ser import MockValSer\n"
-        "from neetbox_protocol import _envelope\n"
+        "from neetbox_protocol import _envelope, _loads\n"
         "classes = [n.EventMsg, *n.EVENT_CLASSES.values()]\n"
         "lazy = [c.__name__ for c in classes if not c.__pydantic_complete__\n"
         "        or isinstance(c.__dict__.get('__pydantic_validator__'), MockValSer)\n"
         "        or isinstance(c.__dict__.get('__pydantic_serializer__'), MockValSer)]\n"
         "lazy += ['loads union'] if _envelope._fast_loads is None else []\n"
-        "lazy += ['typed_payload adapters'] if _envelope._adapter.cache_info().currsize < len(n.EVENT_CLASSES) else []\n"
+        "lazy += ['typed_payload adapters'] if _loads.adapter.cache_info().currsize < len(n.EVENT_CLASSES) else []\n"
         "print(lazy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
