@@ -24,7 +24,7 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
 from typing_extensions import Self
 
-from . import _loads, _objects, _size, _writing
+from . import _loads, _objects, _writing
 from ._annotations import PYTHON_VALUES, PlainAny
 from ._assign import PLAIN_INTS, bounded_value
 from ._coreschema import gated, validate_assignment
@@ -273,20 +273,14 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         _loads.load(Registry.envelope or type(self), written, False, DEFAULT_MAX_BYTES)
         self._check_size()
 
-    def _check_size(self, limit: int = DEFAULT_MAX_BYTES, bound: bool = True) -> None:
-        """A message from a Python door (or from JSON text near ``limit``: ``bound=False``) is at
-        most ``limit`` bytes written out, as ``loads`` requires of JSON text. A cheap upper bound
-        first (the most the fields of bounded size can take, ``Registry.reserve``, plus the size
-        of the others written out, in C: ``_size.bound``); the message is written out only when
-        that bound is over the limit. Notes whether the message has room for any value of its
-        bounded fields (``_roomy``)."""
-        if bound and Registry.reserve + _size.bound(self) <= limit:
-            _ROOMY.__set__(self, limit >= DEFAULT_MAX_BYTES)
-            return
+    def _check_size(self, limit: int = DEFAULT_MAX_BYTES) -> None:
+        """The message is at most ``limit`` bytes written out (UTF-8), as ``loads`` requires of
+        JSON text: written out (in C, the cost of ``dumps``) and measured. Notes that the message
+        was checked, and whether it has room for any value of its bounded fields (``_roomy``)."""
         size = len(_writing.to_json(self))
         if size > limit:
             raise ProtocolError.at("", f"message is {size} bytes as JSON, over the limit of {limit}", "too_large")
-        _ROOMY.__set__(self, False)  # within the limit, but a larger id or number may not be
+        _ROOMY.__set__(self, size + Registry.reserve <= DEFAULT_MAX_BYTES)
 
     def _loaded(self, text_length: int | None, max_bytes: int) -> None:
         """The size check of a message ``loads`` read from JSON text of ``text_length`` characters
@@ -294,10 +288,8 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         ``_TEXT_GROWTH`` bytes per character (UTF-8: at most 4; a number token: ``1e15`` ->
         ``1000000000000000.0``) plus the keys a reader fills in (``Registry.reserve``): text that
         small is within the limit, and has room for any value of the bounded fields, unmeasured."""
-        if text_length is None:
+        if text_length is None or _TEXT_GROWTH * text_length + Registry.reserve > max_bytes:  # may be over it
             self._check_size(max_bytes)
-        elif _TEXT_GROWTH * text_length + Registry.reserve > max_bytes:  # may be over it written out
-            self._check_size(max_bytes, bound=False)
         else:
             _ROOMY.__set__(self, _TEXT_GROWTH * text_length + Registry.reserve <= DEFAULT_MAX_BYTES)
 

@@ -8,13 +8,13 @@ and ``_check_size``). Every other door -- pydantic's ``model_validate``/``model_
 names the class. The package's doors tell the gate they size the message themselves through the
 validation context (``PYTHON_VALUES``, ``SIZED``).
 
-How: ``bound`` writes the free-form parts out in C (linear in their size); the message as a whole
-is written out only when that is over the limit. Keeps no state.
+How: JSON text of n characters writes at most 6 n bytes plus the keys a reader fills in
+(``EnvelopeBase._loaded``): text that short is admitted unwritten; any other message is written
+out in C (the cost of ``dumps``, linear in its size) and measured. Keeps no state.
 """
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 import pydantic_core
@@ -23,12 +23,11 @@ from typing_extensions import LiteralString
 from ._annotations import PYTHON_VALUES
 from ._errors import ProtocolError
 from ._limits import DEFAULT_MAX_BYTES
-from ._registry import Registry
 
 if TYPE_CHECKING:
     from ._envelope import EnvelopeBase
 
-__all__ = ["SIZED", "bound", "gate", "text_length"]
+__all__ = ["SIZED", "gate", "text_length"]
 
 #: The validation context of the package's own JSON doors, which size the message themselves
 #: (``loads``' ``max_bytes``).
@@ -38,25 +37,6 @@ SIZED: dict[str, str] = {"neetbox_protocol": "sized by the door"}
 def text_length(src: str | bytes | bytearray | memoryview) -> int:
     """Bytes of JSON text (a str: its characters, a lower bound of its UTF-8 bytes)."""
     return src.nbytes if isinstance(src, memoryview) else len(src)
-
-
-def bound(msg: EnvelopeBase) -> int:
-    """The bytes ``msg``'s fields of unbounded size (the payload, the series...) and unknown keys
-    take written out, measured in C; ``Registry.reserve`` more is room for the bounded ones. Large
-    when they cannot be written (a value changed in place): the caller writes the message out,
-    which names the problem."""
-    d = msg.__dict__
-    extra = msg.__pydantic_extra__
-    try:
-        most = sum(len(_to_json(d[name], inf_nan_mode="strings")) for name in Registry.unbounded_fields)
-        if extra:
-            most += len(_to_json(extra, inf_nan_mode="strings"))
-    except (pydantic_core.PydanticSerializationError, ValueError, RecursionError, OverflowError):
-        return sys.maxsize
-    return most
-
-
-_to_json = pydantic_core.to_json
 
 
 def gate(msg: EnvelopeBase, info: Any) -> EnvelopeBase:
