@@ -175,7 +175,7 @@ def _plain_items(items: list[Any]) -> bool:
     if kinds <= _STR:
         return all(map(str.isascii, items))
     if kinds <= _INT:
-        return bool(-INT_BOUND < min(items) and max(items) < INT_BOUND)
+        return bool(-NEG_INT_BOUND < min(items) and max(items) < INT_BOUND)
     if kinds <= _NUMBERS:  # a finite sum: no NaN, no infinity, no int beyond a double
         return _finite_sum(items)
     return False
