@@ -232,7 +232,7 @@ def _gate(schema: Any) -> pydantic_core.CoreSchema:
 
 def _ungated(schema: Any) -> Any:
     """``schema`` without the size gate ``_gate`` put around it (the class's ref back on the schema
-    inside, or left off where ``keep_ref`` is false: a union's own copy)."""
+    inside)."""
     if schema["type"] == "definitions":
         return {**schema, "schema": _ungated(schema["schema"])}
     if schema["type"] == "function-after" and (schema.get("metadata") or {}).get(_GATE_MARK):
