@@ -116,18 +116,22 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_python`` (the typed event of a
         known event type, its payload checked; pydantic's ``ValidationError`` on bad input); on a
-        typed class: that class, as pydantic does; either way through the size gate."""
-        return cast(Self, _loads.door(cls).validate_python(obj, **kwargs))
+        typed class: that class, as pydantic does; either way through the size gate (and with
+        the collector paused, as ``loads`` of a dict: ``_loads.quiet``)."""
+        return cast(Self, _loads.quiet(_loads.door(cls).validate_python, obj, **kwargs))
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_json`` (see ``model_validate``)."""
-        return cast(Self, _loads.door(cls).validate_json(json_data, **kwargs))
+        validate = _loads.door(cls).validate_json
+        if isinstance(json_data, (str, bytes, bytearray)) and len(json_data) >= _loads.QUIET_TEXT:  # pyright: ignore[reportUnnecessaryIsInstance]  # callers pass anything: pydantic refuses the rest
+            return cast(Self, _loads.quiet(validate, json_data, **kwargs))
+        return cast(Self, validate(json_data, **kwargs))
 
     @classmethod
     def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_strings`` (see ``model_validate``)."""
-        return cast(Self, _loads.door(cls).validate_strings(obj, **kwargs))
+        return cast(Self, _loads.quiet(_loads.door(cls).validate_strings, obj, **kwargs))
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> pydantic_core.CoreSchema:
@@ -319,7 +323,7 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         # the common case first, in as few steps as possible: JSON text given to EventMsg.loads
         # (module globals, copies of the registry's: a pydantic class's attributes are read
         # through its metaclass's ``__getattr__`` hook, which costs more than the whole check below)
-        if cls is _fast_envelope and (t is str or t is bytes) and type(max_bytes) is int and len(src) <= max_bytes:
+        if cls is _fast_envelope and (t is str or t is bytes) and type(max_bytes) is int and len(src) <= max_bytes and len(src) < _QUIET_TEXT:
             try:
                 msg: EnvelopeBase = _fast_loads(src)  # the typed events' union, tagged by eventType
             except ValidationError as exc:
@@ -370,6 +374,9 @@ def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
 
 #: the slot ``EnvelopeBase._roomy`` (its descriptor: set and read without any attribute hook)
 _ROOMY: Any = EnvelopeBase.__dict__["_roomy"]
+
+#: longer JSON text is read with the collector paused, by ``_loads.load`` (``_loads.quiet``)
+_QUIET_TEXT = _loads.QUIET_TEXT
 
 #: JSON text is at most this many times longer written out (a character as ``\\u001f``; ``9e15``
 #: as ``9000000000000000.0``): text of n characters or bytes writes at most 6 n bytes

@@ -13,6 +13,7 @@ one ``TypeAdapter`` per model (``adapter``, whose cache is the only state kept h
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
@@ -24,18 +25,30 @@ from . import _size
 from ._annotations import PYTHON_VALUES, python_text
 from ._errors import ProtocolArgumentError, ProtocolError
 from ._registry import REPLY_TAG, Registry, classify
-from ._values import check_text, json_data
+from ._values import check_text, json_data, quiet
 
 if TYPE_CHECKING:
     from pydantic.plugin._schema_validator import PluggableSchemaValidator
 
     from ._envelope import EnvelopeBase
 
-__all__ = ["adapter", "door", "load", "python_input"]
+__all__ = ["QUIET_TEXT", "adapter", "door", "load", "python_input", "quiet"]
+
+
+#: JSON text of this many characters or bytes or more is read with the cyclic garbage collector
+#: paused (``quiet``); so is every message given as a dict
+QUIET_TEXT = 1 << 16
 
 
 def load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> EnvelopeBase:
-    """``cls.loads(src, strict=strict, max_bytes=max_bytes)`` (see ``EnvelopeBase.loads``)."""
+    """``cls.loads(src, strict=strict, max_bytes=max_bytes)`` (see ``EnvelopeBase.loads``):
+    with the collector paused for a dict or long text (``quiet``)."""
+    if isinstance(src, Mapping) or (isinstance(src, (str, bytes, bytearray, memoryview)) and _size.text_length(src) >= QUIET_TEXT):
+        return quiet(_load, cls, src, strict, max_bytes)
+    return _load(cls, src, strict, max_bytes)
+
+
+def _load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> EnvelopeBase:
     t = type(src)
     if type(max_bytes) is not int:
         raise ProtocolArgumentError.at("", f"max_bytes must be an int, not {type(max_bytes).__name__}", "arguments")
@@ -63,6 +76,10 @@ def _validate(cls: type[EnvelopeBase], src: Any, json_input: bool, strict: bool)
     known = Registry.known_adapter
     if cls is not Registry.envelope or known is None:  # a typed class: itself
         return validated(cls.__pydantic_validator__, src, json_input)
+    if json_input and not strict and len(src) >= QUIET_TEXT:
+        unknown = _unknown_event(cls, src)
+        if unknown is not None:
+            return unknown
     validator = known.validator  # the typed events, tagged by eventType: the common case, fast
     try:
         msg: EnvelopeBase = validator.validate_json(src) if json_input else validator.validate_python(src, context=PYTHON_VALUES)
@@ -71,6 +88,31 @@ def _validate(cls: type[EnvelopeBase], src: Any, json_input: bool, strict: bool)
     if is_reply(msg):
         return dispatch(src, json_input, strict)
     return msg
+
+
+def _unknown_event(cls: type[EnvelopeBase], src: str | bytes) -> EnvelopeBase | None:
+    """Long JSON text whose first key is an ``eventType`` this version does not know (as every
+    writer of the protocol orders the keys): the open envelope's validation, else None. The typed
+    events' union would refuse its tag only after reading the whole text, and its error would
+    copy the whole message into Python objects (pydantic converts an error's input), before the
+    open envelope reads the text again: half the cost of such a message. What ``settle`` gives
+    all the same: the open envelope takes the message, or refuses it with its own errors --
+    unless the text names ``eventType`` twice (the last one counts), which takes the long way."""
+    head = src[:512]
+    found = _FIRST_EVENT_TYPE.match(head.encode("utf-8", "replace") if isinstance(head, str) else head)
+    if found is None or found[1].decode() in Registry.event_classes:
+        return None
+    try:
+        msg = validated(cls.__pydantic_validator__, src, True)
+    except ProtocolError:
+        if (src.count('"eventType"') if isinstance(src, str) else src.count(b'"eventType"')) == 1:
+            raise
+        return None
+    return msg if msg.__dict__["event_type"] not in Registry.event_classes else None
+
+
+#: the text of an event type name (``EventTypeName``) under the first key of JSON text
+_FIRST_EVENT_TYPE = re.compile(rb'[ \t\n\r]*\{[ \t\n\r]*"eventType"[ \t\n\r]*:[ \t\n\r]*"([a-z0-9_]{1,63})"')
 
 
 def settle(cls: type[EnvelopeBase], exc: ValidationError, src: Any, json_input: bool, strict: bool) -> EnvelopeBase:

@@ -9,6 +9,7 @@ Speed is measured by ``make bench`` (the worst-case rows), never asserted here.
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import multiprocessing
 import pickle
@@ -18,6 +19,7 @@ import pytest
 from test_pydantic_doors import DOORS, GOOD, door_outcome
 
 from neetbox_protocol import DEFAULT_MAX_BYTES, EVENT_CLASSES, EventMsg, ProtocolArgumentError, ProtocolError
+from neetbox_protocol import _envelope, _loads
 from neetbox_protocol._registry import Registry
 
 # ----------------------------------------------------------------------------- wire names
@@ -345,3 +347,121 @@ def test_text_and_dict_take_the_same_depths_and_what_is_accepted_writes_out(kind
             if msg is not None:
                 assert EventMsg.loads(msg.dumps()).json == msg.json  # written out, read back the same
         assert verdicts[0] == verdicts[1], (n, verdicts)
+
+
+# ----------------------------------------------------------------------------- cost: long messages
+# What long text takes that short text does not (docs/bad-input.md, "Worst-case cost per MB"):
+# ``loads`` reads an unknown event type under the first key with the open envelope at once, and
+# every door of the package pauses the cyclic collector while it builds a message. Neither may
+# change a verdict or a value; the cost itself is ``make bench``'s.
+
+_PAD = "p" * _loads.QUIET_TEXT  # makes any frame long: an unknown key's string
+
+
+def _long(data: dict) -> str:
+    return json.dumps({**data, "zpad": _PAD})
+
+
+LONG_TEXTS = {
+    "unknown type": _long({"eventType": "some_later_type", "payload": [[1, {"a": None}]] * 20}),
+    "unknown type, bad id": _long({"eventType": "some_later_type", "projectId": "../x", "payload": 1}),
+    "unknown type, bad payload": _long({"eventType": "some_later_type", "payload": {"n": 1}}).replace('"n": 1', '"n": ' + "7" * 4301),
+    "unknown type, bad name": _long({"eventType": "9lives", "payload": 1}),
+    "known type": _long({"eventType": "scalar", "series": "loss", "payload": {"x": 1, "y": 2.5}}),
+    "known type, bad payload": _long({"eventType": "scalar", "payload": {"x": [1], "y": 2}}),
+    "unknown first, known last": '{"eventType":"some_later_type","payload":{"x":1,"y":2},"zpad":"%s","eventType":"scalar"}' % _PAD,
+    "unknown first, known last, bad": '{"eventType":"some_later_type","payload":{"x":[1]},"zpad":"%s","eventType":"scalar"}' % _PAD,
+    "known first, unknown last": '{"eventType":"scalar","payload":[1],"zpad":"%s","eventType":"some_later_type"}' % _PAD,
+    "name escaped": _long({"eventType": "some_later_type", "payload": 1}).replace('"some_', '"\\u0073ome_', 1),
+    "spaces around": " {\n \"eventType\" :\t\"some_later_type\", " + _long({"payload": 2})[1:],
+}
+
+
+def _verdict(src, strict=False):
+    try:
+        msg = EventMsg.loads(src, strict=strict)
+    except ProtocolError as err:
+        return ("refused", [(e["path"], e["type"], e["message"]) for e in err.errors])
+    written = json.loads(msg.dumps())
+    written.pop("timestamp")  # the reader's clock where the text has none
+    return ("accepted", type(msg).__name__, written)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("name", list(LONG_TEXTS))
+def test_long_text_has_the_verdict_short_text_would(name, strict, monkeypatch):
+    text = LONG_TEXTS[name]
+    assert len(text) >= _loads.QUIET_TEXT
+    for src in (text, text.encode()):
+        long_way = _verdict(src, strict)
+        with monkeypatch.context() as m:  # every text the way short text goes
+            m.setattr(_loads, "QUIET_TEXT", 1 << 40)
+            m.setattr(_envelope, "_QUIET_TEXT", 1 << 40)
+            assert _verdict(src, strict) == long_way
+
+
+def _collections_during(call):
+    seen = []
+
+    def count(phase, info):
+        if phase == "start":
+            seen.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        call()
+    except (ProtocolError, ValueError):
+        pass
+    finally:
+        gc.callbacks.remove(count)
+    return len(seen)
+
+
+MANY_CONTAINERS = {"eventType": "some_later_type", "payload": [[] for _ in range(50_000)], "note": [{"a": 1}] * 2000}
+QUIET_DOORS = {
+    "loads text": lambda: EventMsg.loads(json.dumps(MANY_CONTAINERS)),
+    "loads bytes, refused": lambda: EventMsg.loads(json.dumps({**MANY_CONTAINERS, "runId": "../x"}).encode()),
+    "loads dict": lambda: EventMsg.loads(MANY_CONTAINERS),
+    "merge": lambda: EventMsg.merge(MANY_CONTAINERS, {"note": 1}),
+    "model_validate": lambda: EventMsg.model_validate(MANY_CONTAINERS),
+    "model_validate_json": lambda: EventMsg.model_validate_json(json.dumps(MANY_CONTAINERS)),
+}
+
+
+@pytest.mark.parametrize("door", list(QUIET_DOORS))
+def test_the_collector_waits_while_a_door_builds_a_long_message_and_runs_again_after(door):
+    call = QUIET_DOORS[door]
+    assert gc.isenabled()
+    assert _collections_during(call) <= 1  # 50 000 lists start dozens of collections otherwise
+    assert gc.isenabled()
+    gc.disable()  # a program that runs without the collector keeps it off
+    try:
+        call_result = _collections_during(call)
+        assert not gc.isenabled() and call_result == 0
+    finally:
+        gc.enable()
+
+
+def test_the_collector_would_run_without_the_pause():
+    """The test above can fail: the same message built with the collector running starts many."""
+    assert _collections_during(lambda: json.loads(json.dumps(MANY_CONTAINERS))) > 10
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity"])
+def test_bare_tokens_deep_in_a_long_payload_become_their_strings(text):
+    inner = ", ".join(['[1, "NaN", {"Infinity": "x"}]'] * 20)
+    src = '{"eventType":"some_later_type","payload":[%s, [{"v": %s}]]}' % (inner, text)
+    payload = EventMsg.loads(src).payload
+    assert payload[-1] == [{"v": text}] and payload[0] == [1, "NaN", {"Infinity": "x"}]
+    assert EventMsg.loads(json.dumps({"eventType": "some_later_type", "payload": payload})).payload == payload
+
+
+def test_a_long_run_of_digits_is_an_error_only_where_it_is_a_number():
+    msg = EventMsg.loads(json.dumps({"eventType": "some_later_type", "payload": ["1" * 5000, 7] + [123456789] * 1000}))
+    assert EventMsg.loads(msg.dumps()).json == msg.json  # 5 000 digits in a string: text
+    msg.payload[1] = 10**4300  # 4 301 digits, set in place
+    with pytest.raises(ProtocolError) as info:
+        msg.dumps()
+    assert info.value.errors[0]["path"] == "payload[1]"
+    msg.payload[1] = 10**4299  # 4 300 digits: a number every reader takes
+    assert EventMsg.loads(msg.dumps()).payload[1] == 10**4299

@@ -559,6 +559,34 @@ def test_json_data_in_c_equals_the_walk(value, depth, lenient):
     assert same(copied, _values._walk(value, (), depth, lenient))
 
 
+@SETTINGS
+@given(value=_VALUES, depth=st.sampled_from([0, 1, 2]), lenient=st.booleans())
+def test_json_data_of_built_in_types_in_c_equals_the_walk(value, depth, lenient):
+    """``_exact_copy`` (built-in types only, written by pydantic's serializer) takes a value
+    only where the walk takes it, lenient or not, and gives the walk's value."""
+    copied = _values._exact_copy(value, depth) if type(value) in (dict, list) else None
+    if copied is None:
+        return
+    assert _walked(value, depth, lenient) == ("ok", copied), value
+    assert same(copied, _values._walk(value, (), depth, lenient))
+
+
+def test_json_data_in_c_runs_no_code_of_the_values_it_meets():
+    """pydantic's serializer writes an iterator by consuming it: the C route never hands it one
+    (an object that is not of a built-in type, or a subclass, goes to the json module, which
+    refuses it, and then to the walk)."""
+    consumed = []
+
+    def numbers():
+        consumed.append(1)
+        yield 1
+
+    items = numbers()
+    value = [[1], [2], {"a": [3]}, {"b": items}, *([[0]] * 10)]
+    assert _values._exact_copy(value, 1) is None and _values._copied(value, 1, True) is None
+    assert consumed == []
+
+
 @pytest.mark.parametrize("lenient", [True, False])
 @pytest.mark.parametrize("levels", [198, 199, 200, 201])
 def test_json_data_in_c_keeps_the_depth_limit(levels, lenient):
