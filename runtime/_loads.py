@@ -96,8 +96,10 @@ def _unknown_event(cls: type[EnvelopeBase], src: str | bytes) -> EnvelopeBase | 
     events' union would refuse its tag only after reading the whole text, and its error would
     copy the whole message into Python objects (pydantic converts an error's input), before the
     open envelope reads the text again: half the cost of such a message. What ``settle`` gives
-    all the same: the open envelope takes the message, or refuses it with its own errors --
-    unless the text names ``eventType`` twice (the last one counts), which takes the long way."""
+    all the same: the open envelope takes the message (whose ``eventType``, the last the text
+    names, is then checked), or refuses it with its own errors -- unless the text may name
+    ``eventType`` twice (the last one counts): written out twice, or any key written with a
+    ``\\u`` escape (``"\\u0065ventType"``), which takes the long way."""
     head = src[:512]
     found = _FIRST_EVENT_TYPE.match(head.encode("utf-8", "replace") if isinstance(head, str) else head)
     if found is None or found[1].decode() in Registry.event_classes:
@@ -105,7 +107,11 @@ def _unknown_event(cls: type[EnvelopeBase], src: str | bytes) -> EnvelopeBase | 
     try:
         msg = validated(cls.__pydantic_validator__, src, True)
     except ProtocolError:
-        if (src.count('"eventType"') if isinstance(src, str) else src.count(b'"eventType"')) == 1:
+        if isinstance(src, str):
+            once = src.count('"eventType"') == 1 and "\\u" not in src
+        else:
+            once = src.count(b'"eventType"') == 1 and b"\\u" not in src
+        if once:
             raise
         return None
     return msg if msg.__dict__["event_type"] not in Registry.event_classes else None
