@@ -11,6 +11,7 @@ filled once by ``register_events``; the memo is cleared when full.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -28,8 +29,8 @@ __all__ = ["PLAIN_INTS", "bounded_value"]
 
 #: field -> (minimum, maximum) of an integer field every class takes as it is (filled in place)
 PLAIN_INTS: dict[str, tuple[int, int]] = {}
-#: (class, field, a str or the id of another value) -> (the value, what the field's validator
-#: made of it)
+#: (class, field, type, value) or (class, field, type, id of an Enum member) -> (the value, what
+#: the field's validator made of it)
 _accepted: dict[Any, Any] = {}
 _ACCEPTED_MOST = 4096
 
@@ -37,12 +38,19 @@ _ACCEPTED_MOST = 4096
 def bounded_value(msg: EnvelopeBase, name: str, value: Any) -> Any:
     """``value`` as the field ``name`` of ``msg``'s class takes it (its own validator's result),
     remembered for a value met before."""
-    # a str by its text; anything else (an Enum member, whose own hash is a Python method) by
-    # identity, the entry holding it alive so that its id names no other object while it is there
+    # only a value that cannot change: a str, an int, a float or None by its type and value; an
+    # Enum member (whose own hash is a Python method) by identity, the entry holding it alive so
+    # that its id names no other object while it is there. Anything else (a numpy array, changed
+    # in place between two assignments) is validated each time.
     t: type[Any] = type(value)  # pyright: ignore[reportUnknownVariableType]  # value is Any
-    key = (type(msg), name, value if t is str else id(value))
-    hit = _accepted.get(key)
-    if hit is not None and (t is str or hit[0] is value):
+    if t in _BY_VALUE:
+        key: Any = (type(msg), name, t, value)
+    elif isinstance(value, Enum):
+        key = (type(msg), name, t, id(value))
+    else:
+        key = None
+    hit = _accepted.get(key) if key is not None else None
+    if hit is not None and (t in _BY_VALUE or hit[0] is value):
         return hit[1]
     if t is str and not value.isascii():
         check_text(value, Registry.wire_names.get(name, name))
@@ -51,7 +59,12 @@ def bounded_value(msg: EnvelopeBase, name: str, value: Any) -> Any:
         validated = validators[name].validate_python(value, context=PYTHON_VALUES)
     except ValidationError as exc:
         raise ProtocolError.from_validation_error(exc, (name,)) from None
-    if len(_accepted) >= _ACCEPTED_MOST:
-        _accepted.clear()
-    _accepted[key] = (value, validated)
+    if key is not None:
+        if len(_accepted) >= _ACCEPTED_MOST:
+            _accepted.clear()
+        _accepted[key] = (value, validated)
     return validated
+
+
+#: the types whose values are remembered by value (immutable, hashed in C)
+_BY_VALUE = frozenset({str, int, float, bool, type(None)})

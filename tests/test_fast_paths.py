@@ -479,6 +479,24 @@ def test_assignment_of_a_bounded_field_equals_validate_assignment(vec):
             assert new.dumps() == old.dumps()
 
 
+@pytest.mark.parametrize("field", [f.name for f in Registry.fields if f.integer is not None])
+def test_assignment_of_a_value_changed_in_place_is_validated_again(field):
+    """The assignment memo remembers values that cannot change: a numpy 0-d array changed in
+    place between two assignments is read again (a training loop's ``step += 1``)."""
+    msg = EventMsg.loads(json.dumps({"eventType": "scalar", "payload": {"x": 0, "y": 1}}))
+    step = numpy.array(5)
+    setattr(msg, field, step)
+    step += 1
+    setattr(msg, field, step)
+    assert getattr(msg, field) == 6
+    half = numpy.array(5.0)
+    setattr(msg, field, half)
+    half[()] = 5.5  # no longer an integer: refused, as by the constructor
+    with pytest.raises(ProtocolError):
+        setattr(msg, field, half)
+    assert getattr(msg, field) == 5
+
+
 def test_assignment_keeps_the_size_limit_near_it():
     """A message a few bytes under the limit: a longer id passes it and is refused, the message
     unchanged; a shorter one is taken. The message holds no room (``_roomy``) after a door that
