@@ -15,6 +15,7 @@ its own value types from them (``integer_type``; the string rules are ``_strings
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, TypeVar, Union
 
@@ -23,6 +24,7 @@ from pydantic import AfterValidator, ConfigDict, StrictFloat, StrictInt
 from typing_extensions import LiteralString, TypeAlias
 
 from ._errors import ProtocolError
+from ._text import escape
 from ._values import (
     TOKEN_TEXTS,
     TOKENS,
@@ -49,7 +51,19 @@ def _bool_to_int(value: Any, info: Any) -> Any:
     # a Python bool is an int (True + 1 == 2), and neetbox's UI plots a bool series as 0/1: where
     # the schema wants a number, a bool from Python code is written as 1/0 (JSON's true stays
     # rejected there: it is not a number)
-    return int(value) if type(value) is bool and info.context is PYTHON_VALUES else value
+    t = type(value)
+    if t is int or t is float:
+        return value
+    if t is bool:
+        return int(value) if info.context is PYTHON_VALUES else value
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        # pydantic's strict float takes anything with __float__, which drops the imaginary part of
+        # a numpy complex (np.complex128(3+4j) -> 3.0): as Python's complex, which no branch takes
+        try:
+            return complex(value)
+        except Exception:  # its own __complex__ failed: no number either
+            return 1j
+    return value
 
 
 def python_text(value: Any) -> Any:
@@ -205,9 +219,9 @@ def _python_json_data(value: Any, info: Any) -> Any:
         return json_data(value, (), 1, False)  # inside the message object at least
     except ProtocolError as err:
         problem = err.errors[0]  # one: json_data stops at the first
-        where = f" (at {problem['path']})" if problem["path"] else ""
+        where = f" (at {escape(problem['path'])})" if problem["path"] else ""  # (a key's name: no control character)
         error_type = _JSON_DATA_ERRORS.get(problem["type"], "json_type")
-        raise pydantic_core.PydanticCustomError(error_type, "{reason}{where}", {"reason": problem["message"], "where": where}) from None
+        raise pydantic_core.PydanticCustomError(error_type, "{reason}{where}", {"reason": escape(problem["message"]), "where": where}) from None
 
 
 #: the error types ``json_data`` raises (pydantic wants a literal string as an error's type)

@@ -59,6 +59,10 @@ def bounded_value(msg: EnvelopeBase, name: str, value: Any) -> Any:
         validated = validators[name].validate_python(value, context=PYTHON_VALUES)
     except ValidationError as exc:
         raise ProtocolError.from_validation_error(exc, (name,)) from None
+    except (ProtocolError, MemoryError):
+        raise
+    except Exception as exc:  # the value's own code failed (its __hash__, __eq__)
+        raise ProtocolError.unreadable(exc, Registry.wire_names.get(name, name)) from exc
     if key is not None:
         if len(_accepted) >= _ACCEPTED_MOST:
             _accepted.clear()

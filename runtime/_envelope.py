@@ -117,8 +117,17 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_python`` (the typed event of a
         known event type, its payload checked; pydantic's ``ValidationError`` on bad input); on a
         typed class: that class, as pydantic does; either way through the size gate (and with
-        the collector paused, as ``loads`` of a dict: ``_loads.quiet``)."""
-        return cast(Self, _loads.quiet(_loads.door(cls).validate_python, obj, **kwargs))
+        the collector paused, as ``loads`` of a dict: ``_loads.quiet``). A value whose own code
+        fails while it is read (a Mapping's ``__getitem__``, an object's ``__hash__``) is a
+        ``ValidationError`` too (pydantic's ``TypeAdapter(Message)`` lets that failure through)."""
+        try:
+            return cast(Self, _loads.quiet(_loads.door(cls).validate_python, obj, **kwargs))
+        except (ValidationError, MemoryError):
+            raise
+        except Exception as exc:
+            raise ValidationError.from_exception_data(cls.__name__, [
+                {"type": "value_error", "loc": (), "input": obj, "ctx": {"error": escape(ProtocolError.unreadable(exc).errors[0]["message"])}},
+            ]) from exc
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
@@ -161,6 +170,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             type(self).__pydantic_validator__.validate_python(data, self_instance=self, context=PYTHON_VALUES, by_name=True)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
+        except (ProtocolError, MemoryError):
+            raise
+        except Exception as exc:  # a value's own code failed (an identity type whose __hash__ raises)
+            raise ProtocolError.unreadable(exc) from exc
         self._check_size()
 
     # validation (loads) must not go through this __init__: pydantic calls a model's own
@@ -201,6 +214,10 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
             validate_assignment(self, name, value)
         except ValidationError as exc:
             raise ProtocolError.from_validation_error(exc) from None
+        except (ProtocolError, MemoryError):
+            raise
+        except Exception as exc:  # a value's own code failed
+            raise ProtocolError.unreadable(exc, Registry.wire_names.get(name, name)) from exc
         try:
             self._check_size()
         except ProtocolError:  # the message stays as it was (validation replaced the dict that holds it)
@@ -343,8 +360,13 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
     def merge(cls, x: EnvelopeBase | Mapping[str, Any], y: EnvelopeBase | Mapping[str, Any]) -> Message:
         """A new message: ``x`` with every key ``y`` carries replaced (a message carries all its
         keys). Neither argument is changed; the result is validated like ``loads``."""
-        merged = dict(x.json if isinstance(x, EnvelopeBase) else _check_mapping(x, "x"))
-        merged.update(y.json if isinstance(y, EnvelopeBase) else _check_mapping(y, "y"))
+        try:
+            merged = dict(x.json if isinstance(x, EnvelopeBase) else _check_mapping(x, "x"))
+            merged.update(y.json if isinstance(y, EnvelopeBase) else _check_mapping(y, "y"))
+        except (ProtocolError, MemoryError):
+            raise
+        except Exception as exc:  # a Mapping's own code failed
+            raise ProtocolError.unreadable(exc) from exc
         return cls.loads(merged)
 
     @property

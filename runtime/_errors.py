@@ -51,6 +51,13 @@ class ProtocolError(ValueError):
         return cls([{"path": path if isinstance(path, str) else format_path(path), "message": message, "type": type_}])
 
     @classmethod
+    def unreadable(cls, exc: Exception, path: str | tuple[Any, ...] = "") -> ProtocolError:
+        """A value given to a door whose own code failed while it was read (its ``__hash__``,
+        ``__eq__``, ``__iter__``, ``__getitem__``...): the door's one error, the failure as its
+        cause (``raise ... from exc``)."""
+        return cls.at(path, f"a value could not be read: {type(exc).__name__}: {exc}", "conversion_error")
+
+    @classmethod
     def from_validation_error(cls, exc: ValidationError, prefix: tuple[str, ...] = ()) -> ProtocolError:
         """One entry per field path; alternatives of a union are joined with " or "; at most
         ``MAX_ERRORS`` entries, then one that counts the errors left out. ``prefix``: where the

@@ -42,10 +42,16 @@ QUIET_TEXT = 1 << 16
 
 def load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> EnvelopeBase:
     """``cls.loads(src, strict=strict, max_bytes=max_bytes)`` (see ``EnvelopeBase.loads``):
-    with the collector paused for a dict or long text (``quiet``)."""
-    if isinstance(src, Mapping) or (isinstance(src, (str, bytes, bytearray, memoryview)) and _size.text_length(src) >= QUIET_TEXT):
-        return quiet(_load, cls, src, strict, max_bytes)
-    return _load(cls, src, strict, max_bytes)
+    with the collector paused for a dict or long text (``quiet``). A value whose own code fails
+    while it is read (a Mapping's ``__getitem__``, an object's ``__hash__``) is a ``ProtocolError``."""
+    try:
+        if isinstance(src, Mapping) or (isinstance(src, (str, bytes, bytearray, memoryview)) and _size.text_length(src) >= QUIET_TEXT):
+            return quiet(_load, cls, src, strict, max_bytes)
+        return _load(cls, src, strict, max_bytes)
+    except (ProtocolError, MemoryError):
+        raise
+    except Exception as exc:
+        raise ProtocolError.unreadable(exc) from exc
 
 
 def _load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> EnvelopeBase:

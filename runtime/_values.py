@@ -76,8 +76,16 @@ def json_data(value: Any, path: Any = (), depth: int = 0, lenient: bool = True) 
     Cost linear in the value's size: a flat array or object is checked in C (``_plain_items``),
     and a value of nested containers is written out and read back in C (``_copied``), which
     applies the same rules; only where that fails (a value to convert, or one to refuse, which
-    the walk names) does the walk visit it one item at a time."""
-    return _walk(value, path, depth, lenient, True)
+    the walk names) does the walk visit it one item at a time. A value whose own code fails
+    (a list subclass whose ``__iter__`` raises) is a ``ProtocolError`` at ``path``."""
+    try:
+        return _walk(value, path, depth, lenient, True)
+    except (ProtocolError, MemoryError):
+        raise
+    except RecursionError:
+        return _too_deep(path)
+    except Exception as exc:
+        raise ProtocolError.unreadable(exc, path) from exc
 
 
 def _copied(value: Any, depth: int, lenient: bool) -> Any:
@@ -99,7 +107,7 @@ def _copied(value: Any, depth: int, lenient: bool) -> Any:
         if not text.isascii():
             text.encode("utf-8")
         copy = quiet(pydantic_core.from_json, "[" * depth + text + "]" * depth)  # (one object per container)
-    except (TypeError, ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
+    except Exception:  # (UnicodeEncodeError is a ValueError; a subclass's own code may raise anything)
         return None
     for _ in range(depth):
         copy = copy[0]

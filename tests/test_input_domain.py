@@ -15,6 +15,7 @@ tried (tools/fuzz_report.py).
 
 from __future__ import annotations
 
+import collections.abc
 import copy
 import decimal
 import enum
@@ -32,6 +33,7 @@ from support import examples, wire_vectors
 
 from neetbox_protocol import MAX_DEPTH, MAX_ERRORS, MAX_INT_DIGITS, EventMsg, Message, ProtocolError
 from neetbox_protocol._limits import NEG_INT_BOUND
+from neetbox_protocol._registry import Registry
 from neetbox_protocol._runtime import DEFAULT_MAX_BYTES, ProtocolArgumentError
 
 MESSAGE = TypeAdapter(Message)
@@ -242,6 +244,70 @@ class RaisingToList:
         raise RuntimeError("boom")
 
 
+class RaisingHash:
+    def __eq__(self, other):
+        raise RuntimeError("eq \x1b[2J")
+
+    def __hash__(self):
+        raise RuntimeError("hash")
+
+
+class RaisingIter(list):
+    def __iter__(self):
+        raise RuntimeError("iter")
+
+
+class RaisingGetitem(collections.abc.Mapping):
+    def __getitem__(self, key):
+        raise RuntimeError("getitem")
+
+    def __iter__(self):
+        return iter(["eventType", "payload"])
+
+    def __len__(self):
+        return 2
+
+
+WIRE_NAMES = Registry.wire_names
+#: values whose own code fails when a door reads them (found by an attack campaign)
+FAILING = {"hash and eq": RaisingHash(), "numpy void": np.void(b"a"), "nested iter": {"a": [RaisingIter([1])]}, "iter": RaisingIter([1])}
+PACKAGE_DOORS = {
+    "constructor": lambda key, v: EventMsg(None, None, "later_type", **{key: v}),
+    "loads(dict)": lambda key, v: EventMsg.loads({"eventType": "later_type", WIRE_NAMES.get(key, key): v}),
+    "merge": lambda key, v: EventMsg.merge({"eventType": "later_type"}, {WIRE_NAMES.get(key, key): v}),
+    "assignment": lambda key, v: setattr(EventMsg.loads({"eventType": "later_type"}), key, v),
+}
+
+
+@pytest.mark.parametrize("door", list(PACKAGE_DOORS))
+@pytest.mark.parametrize("key", ["payload", "identity_type", "series", "event_id", "project_id", "extra"])
+@pytest.mark.parametrize("value", list(FAILING))
+def test_values_whose_own_code_fails_are_protocol_errors_at_every_door(door, key, value):
+    try:
+        PACKAGE_DOORS[door](key, FAILING[value])
+    except ProtocolError as err:
+        assert "\x1b" not in str(err)
+    with pytest.raises(ValidationError):  # pydantic's error from the class's own pydantic door
+        EventMsg.model_validate({"eventType": "later_type", WIRE_NAMES.get(key, key): FAILING[value]})
+
+
+@pytest.mark.parametrize("door", list(PACKAGE_DOORS))
+@pytest.mark.parametrize("key", [f.name for f in Registry.fields if f.integer is not None])
+@pytest.mark.parametrize("value", [np.complex128(3 + 4j), np.complex64(7 + 0j), 3 + 0j])
+def test_a_complex_number_is_no_integer(door, key, value):
+    """pydantic's strict float reads a numpy complex through ``__float__``, dropping the
+    imaginary part (with numpy's ComplexWarning): refused, as Python's complex is."""
+    with pytest.raises(ProtocolError):
+        PACKAGE_DOORS[door](key, value)
+
+
+@pytest.mark.parametrize("door", [lambda m: EventMsg.loads(m), lambda m: EventMsg.merge(m, {}), lambda m: EventMsg.merge({}, m)])
+def test_a_mapping_whose_own_code_fails_is_a_protocol_error(door):
+    with pytest.raises(ProtocolError) as info:
+        door(RaisingGetitem())
+    assert isinstance(info.value.__cause__, RuntimeError)
+
+
 @pytest.mark.parametrize("value", [RaisingStr(), RaisingToList(), [1, RaisingStr()], {"a": RaisingToList()}])
 def test_the_callers_failing_objects_become_protocol_errors_with_the_cause(value):
     with pytest.raises(ProtocolError) as info:
@@ -296,6 +362,8 @@ leaves = st.one_of(
     st.fractions(), st.decimals(allow_nan=True), st.sampled_from([fractions.Fraction(10**400, 3), decimal.Decimal("1e5000")]),
     st.sampled_from([np.float32(0.1), np.int64(7), np.bool_(True), np.array(2.5), np.array([1, 2]), np.float64("nan")]),
     st.sampled_from([Color.RED, Color.ONE, b"bytes", 1j, object(), RaisingStr(), RaisingToList(), {1, 2}, (1, "a")]),
+    st.sampled_from([np.complex128(3 + 4j), np.complex64(7), np.void(b"a"), np.str_("s")]),
+    st.builds(RaisingHash), st.builds(lambda: RaisingIter([1])),  # (sampled_from hashes its elements)
 )  # fmt: skip
 python_values = st.recursive(
     leaves,
