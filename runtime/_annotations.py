@@ -51,7 +51,7 @@ def _bool_to_int(value: Any, info: Any) -> Any:
     # a Python bool is an int (True + 1 == 2), and neetbox's UI plots a bool series as 0/1: where
     # the schema wants a number, a bool from Python code is written as 1/0 (JSON's true stays
     # rejected there: it is not a number)
-    t = type(value)
+    t: type[Any] = type(value)  # pyright: ignore[reportUnknownVariableType]  # value is Any
     if t is int or t is float:
         return value
     if t is bool:

@@ -12,7 +12,7 @@ filled once by ``register_events``; the memo is cleared when full.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
@@ -52,8 +52,8 @@ def bounded_value(msg: EnvelopeBase, name: str, value: Any) -> Any:
     hit = _accepted.get(key) if key is not None else None
     if hit is not None and (t in _BY_VALUE or hit[0] is value):
         return hit[1]
-    if t is str and not value.isascii():
-        check_text(value, Registry.wire_names.get(name, name))
+    if t is str and not cast(str, value).isascii():
+        check_text(cast(str, value), Registry.wire_names.get(name, name))
     validators = Registry.field_validators.get(type(msg)) or field_validators(type(msg))
     try:
         validated = validators[name].validate_python(value, context=PYTHON_VALUES)
