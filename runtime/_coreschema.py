@@ -30,7 +30,7 @@ the registry (``Registry.series_taggers``, ``Registry.series_validators``).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any, cast
 
 import pydantic_core
@@ -95,8 +95,10 @@ def series_choice(cls: type[BaseModel], source: Any, handler: Any, shapes: Serie
     choices[any_series] = base
 
     def tag_of(value: Any) -> str:
-        series: object = value.get("series") if type(value) is dict else getattr(value, "series", None)
-        return by_series.get(series, any_series) if type(series) is str else any_series
+        # a message as any Mapping (an OrderedDict), a series as any str (numpy's str_, a StrEnum
+        # member), as the fields take them: the shape their plain text selects
+        series: object = value.get("series") if isinstance(value, Mapping) else getattr(value, "series", None)
+        return by_series.get(str.__str__(series), any_series) if isinstance(series, str) else any_series
 
     Registry.series_taggers[cls] = tag_of
     chosen = pydantic_core.core_schema.tagged_union_schema(choices, tag_of, ref=model.get("ref"), metadata={"pydantic_js_functions": [union_js]})

@@ -410,6 +410,55 @@ def assert_series_agrees(cls, twin, d):
             assert alone is ValidationError or "payload" not in d or any(loc[-1] != "payload" and "payload" not in loc for loc, _, _ in new[1]), new
 
 
+class _Series(str, enum.Enum):
+    PLATFORM = "platform"
+
+
+def _series_cases():
+    """Each series that selects a shape, with each payload of that event type in the corpus."""
+    for event_type, shapes in registry.SERIES_SHAPES.items():
+        payloads = [json.loads(v["frame"])["payload"] for v in wire_vectors() if v["eventType"] == event_type]
+        for series in shapes.by_series:
+            for i, payload in enumerate(payloads):
+                yield pytest.param(event_type, series, payload, id=f"{event_type}-{series}-{i}")
+
+
+@pytest.mark.parametrize("event_type, series, payload", list(_series_cases()))
+def test_the_series_selects_the_shape_whatever_str_or_mapping_carries_it(event_type, series, payload):
+    """A series given as a str subclass (numpy's ``str_``, a str Enum member) and a message
+    given as a Mapping that is no dict select the shape their plain text does: one verdict with
+    the JSON text's, and what is accepted reads back (found by an attack campaign)."""
+    import collections
+
+    text = json.dumps({"eventType": event_type, "series": series, "payload": payload})
+    try:
+        EventMsg.loads(text)
+        expected = "ok"
+    except ProtocolError:
+        expected = "refused"
+    doors = {
+        "numpy str_": lambda: EventMsg(None, None, event_type, numpy.str_(series), payload),
+        "OrderedDict": lambda: EventMsg.loads(collections.OrderedDict(eventType=event_type, series=series, payload=payload)),
+        "model_validate OrderedDict": lambda: EventMsg.model_validate(collections.OrderedDict(eventType=event_type, series=series, payload=payload)),
+        "assignment": lambda: _with_series(EventMsg(None, None, event_type, "another series", payload), numpy.str_(series)),
+    }
+    if series == "platform":
+        doors["str Enum"] = lambda: EventMsg(None, None, event_type, _Series.PLATFORM, payload)
+    for door, call in doors.items():
+        try:
+            msg = call()
+        except (ProtocolError, ValidationError):
+            assert expected == "refused", door
+            continue
+        assert expected == "ok", door
+        assert EventMsg.loads(msg.dumps()).json == msg.json, door
+
+
+def _with_series(msg, series):
+    msg.series = series
+    return msg
+
+
 @pytest.mark.parametrize("vec", [v for v in wire_vectors() if v["eventType"] in SERIES_TYPES], ids=lambda v: str(v["seq"]))
 def test_series_choice_agrees_with_the_union_on_the_wire_corpus(union_twins, vec):
     d = json.loads(vec["frame"])
