@@ -256,10 +256,16 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         return copied
 
     def __repr__(self) -> str:
-        return escape(super().__repr__())  # an unknown key's name is written raw by pydantic
+        try:
+            return escape(super().__repr__())  # an unknown key's name is written raw by pydantic
+        except Exception as exc:  # a value set in place that has no repr (an int of 5 000 digits)
+            return escape(f"<{type(self).__name__}, not printable: {type(exc).__name__}: {exc}>")
 
     def __str__(self) -> str:
-        return escape(super().__str__())
+        try:
+            return escape(super().__str__())
+        except Exception as exc:
+            return escape(f"<{type(self).__name__}, not printable: {type(exc).__name__}: {exc}>")
 
     # -- the original API ----------------------------------------------------------------------
 

@@ -70,5 +70,7 @@ def bad_value(msg: EnvelopeBase) -> ProtocolError | None:
             problem = "is not JSON data (a value changed in place after validation?)"
         except ProtocolError as err:
             return err
+        except Exception as exc:  # the value's own ``__eq__`` failed (a numpy void)
+            return ProtocolError.unreadable(exc, key)
         return ProtocolError.at(key, problem, "unserializable")
     return None

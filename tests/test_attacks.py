@@ -294,6 +294,21 @@ def test_a_value_changed_in_place_that_json_cannot_carry_is_a_protocol_error():
         assert info.value.errors[0]["path"] == "payload.x", info.value.errors
 
 
+@pytest.mark.parametrize("value", [10**5000, "numpy void", "float nan"], ids=["5000 digits", "numpy void", "nan"])
+def test_a_value_set_in_place_never_makes_dumps_or_repr_raise_anything_else(value):
+    import numpy
+
+    value = {"numpy void": numpy.void(b"a"), "float nan": float("nan")}.get(value, value)  # type: ignore[call-overload]
+    msg = EventMsg.loads(json.dumps({"eventType": "hyperparameters", "payload": {"a": 1}}))
+    msg.payload["a"] = value
+    for door in (msg.dumps, lambda: EventMsg.merge(msg, {}), lambda: msg.typed_payload):
+        try:
+            door()
+        except ProtocolError as err:
+            assert err.errors[0]["path"].startswith("payload"), err.errors
+    assert isinstance(repr(msg), str) and isinstance(str(msg), str)
+
+
 # ----------------------------------------------------------------------------- text
 
 UNSAFE = "\x1b]0;PWNED\x07\x1b[2J\u202e\n\x9b"
