@@ -45,7 +45,11 @@ def load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> Env
     with the collector paused for a dict or long text (``quiet``). A value whose own code fails
     while it is read (a Mapping's ``__getitem__``, an object's ``__hash__``) is a ``ProtocolError``."""
     try:
-        if isinstance(src, Mapping) or (isinstance(src, (str, bytes, bytearray, memoryview)) and _size.text_length(src) >= QUIET_TEXT):
+        t = type(src)
+        if t is not str and t is not bytes and isinstance(src, (str, bytes, bytearray, memoryview)):
+            # the text itself, as str or bytes: a subclass's own __len__ could hide its size
+            src = str.__str__(src) if isinstance(src, str) else bytes(memoryview(src))
+        if isinstance(src, Mapping) or (isinstance(src, (str, bytes)) and len(src) >= QUIET_TEXT):
             return quiet(_load, cls, src, strict, max_bytes)
         return _load(cls, src, strict, max_bytes)
     except (ProtocolError, MemoryError):
@@ -58,13 +62,11 @@ def _load(cls: type[EnvelopeBase], src: Any, strict: bool, max_bytes: Any) -> En
     t = type(src)
     if type(max_bytes) is not int:
         raise ProtocolArgumentError.at("", f"max_bytes must be an int, not {type(max_bytes).__name__}", "arguments")
-    if t is str or t is bytes or isinstance(src, (str, bytes, bytearray, memoryview)):
-        length = _size.text_length(src)
+    if t is str or t is bytes:  # (``load`` made any other text one of these)
+        length = len(src)
         if length > max_bytes:
-            unit = "characters" if isinstance(src, str) else "bytes"
+            unit = "characters" if t is str else "bytes"
             raise ProtocolError.at("", f"message is {length} {unit}, over the limit of {max_bytes} bytes", "too_large")
-        if not isinstance(src, (str, bytes)):
-            src = bytes(src)  # a bytearray or memoryview
         json_input = True
     elif isinstance(src, Mapping):
         if not isinstance(src.get("eventType", ""), str):

@@ -27,16 +27,11 @@ from ._limits import DEFAULT_MAX_BYTES
 if TYPE_CHECKING:
     from ._envelope import EnvelopeBase
 
-__all__ = ["SIZED", "gate", "text_length"]
+__all__ = ["SIZED", "gate"]
 
 #: The validation context of the package's own JSON doors, which size the message themselves
 #: (``loads``' ``max_bytes``).
 SIZED: dict[str, str] = {"neetbox_protocol": "sized by the door"}
-
-
-def text_length(src: str | bytes | bytearray | memoryview) -> int:
-    """Bytes of JSON text (a str: its characters, a lower bound of its UTF-8 bytes)."""
-    return src.nbytes if isinstance(src, memoryview) else len(src)
 
 
 def gate(msg: EnvelopeBase, info: Any) -> EnvelopeBase:

@@ -135,6 +135,22 @@ def test_max_bytes_is_the_limit_for_every_kind_of_input():
         assert EventMsg.loads(src, max_bytes=len(text.encode())).dumps() == text
 
 
+def test_a_str_or_bytes_subclass_cannot_hide_its_size():
+    class Short(str):
+        def __len__(self):
+            return 1
+
+    class ShortBytes(bytes):
+        def __len__(self):
+            return 1
+
+    text = json.dumps({"eventType": "hyperparameters", "payload": {"a": "x" * 200}})
+    for src in (Short(text), ShortBytes(text.encode())):
+        with pytest.raises(ProtocolError, match="over the limit"):
+            EventMsg.loads(src, max_bytes=100)
+        assert EventMsg.loads(src).payload == {"a": "x" * 200}
+
+
 def test_the_limit_counts_utf8_bytes_not_characters():
     """4-byte characters: a str under the limit in characters is over it in bytes."""
     text = _frame(json.dumps("\U0001f600" * (LIMIT // 4), ensure_ascii=False))
