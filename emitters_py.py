@@ -256,13 +256,13 @@ class PlainRenderer:
         if kind == "integer":
             bounds = ", ".join(f"{k}={node[j]}" for k, j in (("ge", "minimum"), ("le", "maximum")) if j in node)
             return f"Annotated[int, Strict(), IntegerSchema({bounds})]", True
-        if kind == "array":
-            return f"list[{self.type(node.get('items', {}), base)[0]}]", False
+        if kind == "array":  # (FIRST_ERROR: a bad item ends the check of the rest, see _coreschema)
+            return f"Annotated[list[{self.type(node.get('items', {}), base)[0]}], FIRST_ERROR]", False
         if kind == "object":
             if "properties" in node:
                 raise SystemExit(f"plain types: an object with properties must be a named definition ({base})")
             extra = node.get("additionalProperties", True)
-            return f"dict[str, {self.type(extra, base)[0] if extra is not True else 'PlainAny'}]", False
+            return f"Annotated[dict[str, {self.type(extra, base)[0] if extra is not True else 'PlainAny'}], FIRST_ERROR]", False
         raise SystemExit(f"plain types: no rendering for {node} at {base}")
 
     def string(self, node: dict) -> str:
@@ -349,7 +349,7 @@ _PLAIN_IMPORTS = [
     ("typing", ["Annotated", "Any", "Literal", "Union"], {"Annotated"}),
     ("pydantic", ["Field", "Strict", "Tag"], {"Field"}),
     ("typing_extensions", ["NotRequired", "TypeAlias", "TypedDict"], {"TypeAlias", "TypedDict"}),
-    ("._runtime", ["AS_FLAG", "AS_TEXT", "LEAF_UNION", "Integer", "IntegerSchema", "NonFiniteToken", "PlainAny", "PlainNumber", "payload_shape"],
+    ("._runtime", ["AS_FLAG", "AS_TEXT", "FIRST_ERROR", "LEAF_UNION", "Integer", "IntegerSchema", "NonFiniteToken", "PlainAny", "PlainNumber", "payload_shape"],
      {"payload_shape"}),
     (".registry", ["PAYLOAD_UNION_MODES", "Int64"], set()),
 ]

@@ -24,17 +24,20 @@ class ProtocolError(ValueError):
     """Raised for every message that does not follow the protocol.
 
     ``str(err)`` names the first problems (``SHOWN``) by their field path, e.g. ``eventId: Input
-    should be a valid integer``, then how many more there are: short, so that a server that logs
-    every refused frame does not pay for a long text. ``err.errors`` lists every problem as
-    ``{"path": "payload.x", "message": ..., "type": ...}``.
+    should be a valid integer``, then how many more there are, each path and message cut to
+    ``SHOWN_CHARS`` characters: short, so that a server that logs every refused frame does not pay
+    for a long text (a key of a million characters is a path that long). ``err.errors`` lists
+    every problem in full as ``{"path": "payload.x", "message": ..., "type": ...}``.
     """
 
     #: how many problems ``str(err)`` names
     SHOWN = 3
+    #: how many characters of a path or a message ``str(err)`` shows (then ``...``)
+    SHOWN_CHARS = 200
 
     def __init__(self, errors: list[dict[str, str]]):
         self.errors = errors
-        text = "; ".join(f"{escape(e['path']) or '<message>'}: {escape(e['message'])}" for e in errors[: self.SHOWN])
+        text = "; ".join(f"{_shown(e['path']) or '<message>'}: {_shown(e['message'])}" for e in errors[: self.SHOWN])
         if len(errors) > self.SHOWN:
             text += f"; and {len(errors) - self.SHOWN} more (see .errors)"
         super().__init__(text)
@@ -157,3 +160,9 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
         after_union = False
         parts.append(("." if parts else "") + (item if parts else wire_names.get(item, item)))  # pyright: ignore[reportOperatorIssue, reportUnknownArgumentType]  # a str
     return "".join(parts)
+
+
+def _shown(text: str) -> str:
+    """``text`` as ``str(err)`` shows it: at most ``SHOWN_CHARS`` characters, escaped."""
+    limit = ProtocolError.SHOWN_CHARS
+    return escape(text) if len(text) <= limit else escape(text[:limit]) + "..."

@@ -36,7 +36,7 @@ from ._annotations import (
     integer_type,
     payload_shape,
 )
-from ._coreschema import LEAF_UNION, series_choice
+from ._coreschema import FIRST_ERROR, LEAF_UNION, series_choice
 from ._defaults import InstalledVersion, get_timestamp
 from ._envelope import EnvelopeBase
 from ._register import register_events
@@ -59,6 +59,7 @@ __all__ = [
     "AS_FLAG",
     "AS_TEXT",
     "DEFAULT_MAX_BYTES",
+    "FIRST_ERROR",
     "LEAF_UNION",
     "MAX_DEPTH",
     "MAX_ERRORS",

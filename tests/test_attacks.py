@@ -337,6 +337,17 @@ def test_repr_and_str_of_a_message_escape_control_and_bidi_characters():
         assert text.isprintable(), text
 
 
+@pytest.mark.parametrize("text", [
+    '{"eventType":"status","series":"action","payload":{"%s":1}}' % ("k" * 10**6),
+    '{"eventType":"%s"}' % ("a" * 10**6),
+], ids=["a key of a million characters", "an event type of a million characters"])
+@pytest.mark.parametrize("strict", [False, True])
+def test_str_of_a_protocol_error_stays_short_whatever_the_input(text, strict):
+    with pytest.raises(ProtocolError) as info:
+        EventMsg.loads(text, strict=strict)
+    assert len(str(info.value)) < ProtocolError.SHOWN * 2 * (ProtocolError.SHOWN_CHARS + 10) + 100
+
+
 def test_str_of_a_protocol_error_escapes_control_and_bidi_characters():
     for frame in ({"eventType": UNSAFE}, {"eventType": "some_later_type", "payload": {UNSAFE: 10**5000}}):
         with pytest.raises(ProtocolError) as info:

@@ -20,7 +20,7 @@ from typing import Annotated, Union
 from pydantic import Field, Strict, Tag
 from typing_extensions import NotRequired, TypeAlias, TypedDict
 
-from ._runtime import AS_FLAG, AS_TEXT, LEAF_UNION, Integer, PlainAny, PlainNumber, payload_shape
+from ._runtime import AS_FLAG, AS_TEXT, FIRST_ERROR, LEAF_UNION, Integer, PlainAny, PlainNumber, payload_shape
 from .registry import PAYLOAD_UNION_MODES
 
 __all__ = [
@@ -86,7 +86,7 @@ class LogLineData(TypedDict):
 class ActionRequestData(TypedDict):
     """The web UI asks the training script to run an action."""
     name: Annotated[str, Strict(), AS_TEXT, Field(description="Name of the registered action.")]
-    args: Annotated[dict[str, Annotated[str, Strict(), AS_TEXT]], Field(description="Argument name to a Python-literal string (`\"hello\"`, `3`, `False`); an empty string means omitted.")]
+    args: Annotated[dict[str, Annotated[str, Strict(), AS_TEXT]], FIRST_ERROR, Field(description="Argument name to a Python-literal string (`\"hello\"`, `3`, `False`); an empty string means omitted.")]
 
 
 @payload_shape(title="ActionError", open=True)
@@ -119,7 +119,7 @@ class PlatformInfoData(TypedDict):
     os_name: Annotated[str, Strict(), AS_TEXT, Field(description="Operating system.")]
     os_release: Annotated[str, Strict(), AS_TEXT, Field(description="OS release.")]
     python_version: Annotated[str, Strict(), AS_TEXT, Field(description="Python version.")]
-    python_build: Annotated[list[Annotated[str, Strict(), AS_TEXT]], Field(description="Python build number and date.")]
+    python_build: Annotated[list[Annotated[str, Strict(), AS_TEXT]], FIRST_ERROR, Field(description="Python build number and date.")]
 
 
 @payload_shape(title="WorkspaceConfig", open=True)
@@ -129,25 +129,25 @@ class WorkspaceConfigData(TypedDict):
     version: NotRequired[Annotated[str, Strict(), AS_TEXT, Field(description="neetbox version that wrote the config.")]]
     projectId: Annotated[str, Strict(), AS_TEXT, Field(description="Project id.")]
     runId: NotRequired[Annotated[str, Strict(), AS_TEXT, Field(description="Run id.")]]
-    extension: NotRequired[Annotated[dict[str, PlainAny], Field(description="Extension settings.")]]
-    client: NotRequired[Annotated[dict[str, PlainAny], Field(description="Client settings.")]]
+    extension: NotRequired[Annotated[dict[str, PlainAny], FIRST_ERROR, Field(description="Extension settings.")]]
+    client: NotRequired[Annotated[dict[str, PlainAny], FIRST_ERROR, Field(description="Client settings.")]]
 
 
 @payload_shape(title="ActionSpec", open=True)
 class ActionSpecData(TypedDict):
     """One registered action."""
     description: Annotated[Union[Annotated[str, Strict(), AS_TEXT], None], LEAF_UNION, Field(description="Docstring or given description.")]
-    args: Annotated[dict[str, Annotated[str, Strict(), AS_TEXT]], Field(description="Argument name to type name (`str`, `int`, `float`, `bool`, `any`).")]
+    args: Annotated[dict[str, Annotated[str, Strict(), AS_TEXT]], FIRST_ERROR, Field(description="Argument name to type name (`str`, `int`, `float`, `bool`, `any`).")]
     blocking: Annotated[bool, Strict(), AS_FLAG, Field(description="Whether the action runs in the caller's thread.")]
 
 
 @payload_shape(title="HardwareSample", open=True)
 class HardwareSampleData(TypedDict):
     """A hardware sample."""
-    cpus: Annotated[list[CpuData], Field(description="One entry per logical CPU.")]
+    cpus: Annotated[list[CpuData], FIRST_ERROR, Field(description="One entry per logical CPU.")]
     cpustat: CpuStatData
     ram: RamData
-    gpus: NotRequired[Annotated[list[GpuData], Field(description="One entry per NVIDIA GPU; empty when there is none.")]]
+    gpus: NotRequired[Annotated[list[GpuData], FIRST_ERROR, Field(description="One entry per NVIDIA GPU; empty when there is none.")]]
 
 
 @payload_shape(title="Cpu", open=True)
@@ -155,7 +155,7 @@ class CpuData(TypedDict):
     """One logical CPU."""
     id: Annotated[Integer, Field(description="CPU index.")]
     percentage: Annotated[PlainNumber, Field(description="Utilisation in percent.")]
-    frequency: Annotated[list[PlainNumber], Field(description="Current, min and max frequency in MHz.")]
+    frequency: Annotated[list[PlainNumber], FIRST_ERROR, Field(description="Current, min and max frequency in MHz.")]
 
 
 @payload_shape(title="CpuStat", open=True)
@@ -205,7 +205,7 @@ class ErrorReportData(TypedDict):
     """The rejection: an HTTP-like code, a one-line reason and each problem by field path."""
     error: Annotated[Integer, Field(description="400: the frame is not a valid message.")]
     reason: Annotated[str, Strict(), AS_TEXT, Field(description="Every problem on one line: `path: message; ...`.")]
-    errors: NotRequired[Annotated[list[FieldErrorData], Field(description="One entry per problem, as `ProtocolError.errors`.")]]
+    errors: NotRequired[Annotated[list[FieldErrorData], FIRST_ERROR, Field(description="One entry per problem, as `ProtocolError.errors`.")]]
 
 
 @payload_shape(title="FieldError", open=True)
@@ -246,16 +246,16 @@ ScalarPayloadData: TypeAlias = ScalarPointData
 HistogramPayloadData: TypeAlias = PlainAny
 
 #: The payload of a ``image`` event as plain data.
-ImagePayloadData: TypeAlias = Union[dict[str, PlainAny], None]
+ImagePayloadData: TypeAlias = Union[Annotated[dict[str, PlainAny], FIRST_ERROR], None]
 
 #: The payload of a ``video`` event as plain data.
 VideoPayloadData: TypeAlias = PlainAny
 
 #: The payload of a ``hyperparameters`` event as plain data.
-HyperparametersPayloadData: TypeAlias = dict[str, PlainAny]
+HyperparametersPayloadData: TypeAlias = Annotated[dict[str, PlainAny], FIRST_ERROR]
 
 #: The payload of a ``status`` event as plain data.
-StatusPayloadData: TypeAlias = Annotated[Union[Annotated[PlatformInfoData, Tag("PlatformInfo")], Annotated[WorkspaceConfigData, Tag("WorkspaceConfig")], Annotated[dict[str, ActionSpecData], Tag("ActionRegistry")]], Field(union_mode=PAYLOAD_UNION_MODES["status"])]
+StatusPayloadData: TypeAlias = Annotated[Union[Annotated[PlatformInfoData, Tag("PlatformInfo")], Annotated[WorkspaceConfigData, Tag("WorkspaceConfig")], Annotated[Annotated[dict[str, ActionSpecData], FIRST_ERROR], Tag("ActionRegistry")]], Field(union_mode=PAYLOAD_UNION_MODES["status"])]
 
 #: The payload of a ``hardware`` event as plain data.
 HardwarePayloadData: TypeAlias = HardwareSampleData
