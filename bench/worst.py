@@ -34,6 +34,7 @@ def shapes(size: int) -> dict[str, dict[str, Any]]:
         "bad hardware payload (refused)": {"eventType": "hardware", "payload": {"k" * (size // 2): [0] * (size // 8)}},
         "bad status payload (refused)": {"eventType": "status", "payload": {"k" * (size // 2): [0] * (size // 8)}},
         "bad numbers (refused)": {"eventType": "scalar", "payload": {"x": ["a"] * (size // 4), "y": 1}},
+        "an array of bad items (refused)": {"eventType": "hardware", "payload": {"cpus": [{}] * (size // 3), "cpustat": 1, "ram": 1}},
     }
 
 
@@ -51,6 +52,7 @@ def doors() -> dict[str, Callable[[str, Any, Any], Any]]:
         "merge(message, {})": lambda text, data, msg: EventMsg.merge(data if msg is None else msg, {}),
         "model_validate_json": lambda text, data, msg: EventMsg.model_validate_json(text),
         "TypeAdapter(Message).validate_python": lambda text, data, msg: adapter.validate_python(data),
+        "TypeAdapter(Message).validate_json": lambda text, data, msg: adapter.validate_json(text),
     }
 
 
