@@ -36,7 +36,7 @@ from ._registry import (
     classify,
 )
 from ._text import escape
-from ._values import json_data
+from ._values import json_data, quiet
 
 if TYPE_CHECKING:  # the typed events (the events module imports this one at run time)
     from pydantic._internal._model_construction import ModelMetaclass
@@ -117,11 +117,11 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_python`` (the typed event of a
         known event type, its payload checked; pydantic's ``ValidationError`` on bad input); on a
         typed class: that class, as pydantic does; either way through the size gate (and with
-        the collector paused, as ``loads`` of a dict: ``_loads.quiet``). A value whose own code
+        the collector paused, as ``loads`` of a dict: ``_values.quiet``). A value whose own code
         fails while it is read (a Mapping's ``__getitem__``, an object's ``__hash__``) is a
         ``ValidationError`` too (pydantic's ``TypeAdapter(Message)`` lets that failure through)."""
         try:
-            return cast(Self, _loads.quiet(_loads.door(cls).validate_python, obj, **kwargs))
+            return cast(Self, quiet(_loads.door(cls).validate_python, obj, **kwargs))
         except (ValidationError, MemoryError):
             raise
         except Exception as exc:
@@ -134,13 +134,13 @@ class EnvelopeBase(BaseModel, metaclass=_EnvelopeMeta):
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_json`` (see ``model_validate``)."""
         validate = _loads.door(cls).validate_json
         if isinstance(json_data, (str, bytes, bytearray)) and len(json_data) >= _loads.QUIET_TEXT:  # pyright: ignore[reportUnnecessaryIsInstance]  # callers pass anything: pydantic refuses the rest
-            return cast(Self, _loads.quiet(validate, json_data, **kwargs))
+            return cast(Self, quiet(validate, json_data, **kwargs))
         return cast(Self, validate(json_data, **kwargs))
 
     @classmethod
     def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:
         """On ``EventMsg`` itself: ``TypeAdapter(Message).validate_strings`` (see ``model_validate``)."""
-        return cast(Self, _loads.quiet(_loads.door(cls).validate_strings, obj, **kwargs))
+        return cast(Self, quiet(_loads.door(cls).validate_strings, obj, **kwargs))
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> pydantic_core.CoreSchema:
@@ -403,7 +403,7 @@ def _check_mapping(value: object, name: str) -> Mapping[str, Any]:
 #: the slot ``EnvelopeBase._roomy`` (its descriptor: set and read without any attribute hook)
 _ROOMY: Any = EnvelopeBase.__dict__["_roomy"]
 
-#: longer JSON text is read with the collector paused, by ``_loads.load`` (``_loads.quiet``)
+#: longer JSON text is read with the collector paused, by ``_loads.load`` (``_values.quiet``)
 _QUIET_TEXT = _loads.QUIET_TEXT
 
 #: JSON text is at most this many times longer written out (a character as ``\\u001f``; ``9e15``

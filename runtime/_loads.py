@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from ._envelope import EnvelopeBase
 
-__all__ = ["QUIET_TEXT", "adapter", "door", "load", "python_input", "quiet"]
+__all__ = ["QUIET_TEXT", "adapter", "door", "load", "python_input"]
 
 
 #: JSON text of this many characters or bytes or more is read with the cyclic garbage collector

@@ -9,9 +9,8 @@ token -- and returns fresh containers (the caller's own are never kept nor chang
 kept as nested pairs ``(parent, key)`` and formatted only when an error is raised.
 
 Beside it: the tokens of non-finite floats, the JSON text of a Python scalar, the token fix of JSON
-that carried bare ``NaN`` (``strict_json_floats``), the size bound of a message's data, and the
-collector's pause while many containers are built (``quiet``). Nothing here knows of messages or
-models.
+that carried bare ``NaN`` (``strict_json_floats``), and the collector's pause while many
+containers are built (``quiet``). Nothing here knows of messages or models.
 """
 
 # pyright: reportUnknownVariableType=false, reportUnknownArgumentType=false, reportUnknownMemberType=false
@@ -34,7 +33,7 @@ from pydantic import BaseModel
 from ._errors import ProtocolError
 from ._limits import INT_BOUND, INT_LIMIT, MAX_DEPTH, MAX_INT_DIGITS, NEG_INT_BOUND
 
-__all__ = ["TOKENS", "TOKEN_TEXTS", "check_text", "json_data", "quiet", "scalar_text", "size_bound", "strict_json_floats", "token"]
+__all__ = ["TOKENS", "TOKEN_TEXTS", "check_text", "json_data", "quiet", "scalar_text", "strict_json_floats", "token"]
 
 _T = TypeVar("_T")
 
@@ -104,13 +103,9 @@ def _copied(value: Any, depth: int, lenient: bool) -> Any:
         return copy
     try:
         text = _dump(value)
-        if not text.isascii():
-            text.encode("utf-8")
-        copy = quiet(pydantic_core.from_json, "[" * depth + text + "]" * depth)  # (one object per container)
+        copy = _read_back(text.encode("utf-8"), depth)  # (no lone surrogate: UTF-8 cannot encode one)
     except Exception:  # (UnicodeEncodeError is a ValueError; a subclass's own code may raise anything)
         return None
-    for _ in range(depth):
-        copy = copy[0]
     if not lenient and copy != value:
         return None
     return strict_json_floats(copy) if "NaN" in text or "Infinity" in text else copy
@@ -126,14 +121,21 @@ def _exact_copy(value: Any, depth: int) -> Any:
     try:
         marshal.dumps(value)
         text = pydantic_core.to_json(value)  # UTF-8: a lone surrogate is an error
-        copy = quiet(pydantic_core.from_json, b"[" * depth + text + b"]" * depth)
+        copy = _read_back(text, depth)
     except (ValueError, RecursionError):  # pydantic's errors are ValueErrors
         return None
-    for _ in range(depth):
-        copy = copy[0]
     if copy != value:
         return None
     return strict_json_floats(copy) if b"Infinity" in text else copy  # (a NaN is never equal)
+
+
+def _read_back(text: bytes, depth: int) -> Any:
+    """JSON ``text`` read by pydantic's parser as it sits ``depth`` containers deep (the parser's
+    depth limit counts them), with the collector paused: one object per container."""
+    copy = quiet(pydantic_core.from_json, b"[" * depth + text + b"]" * depth)
+    for _ in range(depth):
+        copy = copy[0]
+    return copy
 
 
 #: writes JSON data at C speed: non-ASCII as it is, NaN as a bare token (``strict_json_floats``
@@ -377,28 +379,3 @@ def _finite_sum(numbers: list[Any]) -> bool:
     except OverflowError:  # an int beyond a double's range
         return False
     return bool(total - total == 0.0)
-
-
-def size_bound(value: Any, limit: int) -> int:
-    """An upper bound of the bytes ``value`` (JSON data) takes written out, or a number over
-    ``limit`` as soon as it passes it (a character is at most 6 bytes: ``\\u001f``)."""
-    total = 0
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        t = type(v)
-        if t is str:
-            total += 6 * len(v) + 2
-        elif t is dict:
-            total += 2 + 2 * len(v) + sum(6 * len(k) + 2 for k in v)
-            stack.extend(v.values())
-        elif t is list:
-            total += 2 + len(v)
-            stack.extend(v)
-        elif t is int:
-            total += v.bit_length() // 3 + 2
-        else:  # float, bool, None
-            total += 24
-        if total > limit:
-            break
-    return total
